@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from audit.context import acting_as
+from core.demo import DEMO_PASSWORD, seed_all
+
+
+class Command(BaseCommand):
+    help = "Create (or complete) the demo organisations, people and registers. Safe to run again."
+
+    def handle(self, *args, **options):
+        with acting_as(None), transaction.atomic():
+            world = seed_all()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
+        for email, org, role in world.logins:
+            self.stdout.write(f"  {email:<28} {role:<24} {org}")

@@ -1,0 +1,13 @@
+from accounts import active
+
+
+class ActiveOrganizationMiddleware:
+    """Sets request.organization and request.role from the session's chosen organisation."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        requested = request.session.get(active.SESSION_KEY) if hasattr(request, "session") else None
+        active.attach(request, active.resolve(request.user, requested))
+        return self.get_response(request)

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import FIRM_ROLES, REGULATOR_ROLES, Role
+from accounts.tenancy import TenantManager, TenantModel, TenantQuerySet
+from audit.values import AuditedModelMixin
+
+
+class OrganizationKind(models.TextChoices):
+    BANK = "bank", _("Bank")
+    SECURITIES = "securities", _("Securities / investment firm")
+    INSURANCE = "insurance", _("Insurer")
+    CARD = "card", _("Card / credit-finance company")
+    FINTECH = "fintech", _("Fintech / e-finance business")
+    VASP = "vasp", _("Virtual-asset service provider")
+    REGULATOR = "regulator", _("Regulator")
+
+
+class Organization(AuditedModelMixin, models.Model):
+    """A tenant: a regulated firm, or the regulator itself."""
+
+    name = models.CharField(_("English name"), max_length=200, unique=True)
+    name_ko = models.CharField(_("Korean name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
+    business_registration_number = models.CharField(
+        _("business registration number"),
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^\d{3}-\d{2}-\d{5}$", _("Use the form 123-45-67890."))],
+    )
+    lei = models.CharField(
+        _("LEI"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z0-9]{18}[0-9]{2}$", _("An LEI has 20 characters (ISO 17442)."))],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name_ko if (get_language() or "ko").startswith("ko") else self.name
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.kind == OrganizationKind.REGULATOR
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+
+class User(AuditedModelMixin, AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with an email address; belongs to firms through memberships."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("platform operator"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def memberships_list(self) -> list[Membership]:
+        return list(Membership.objects.of_user(self).select_related("organization"))
+
+    def is_regulator_staff(self) -> bool:
+        return Membership.objects.of_user(self).filter(role__in=REGULATOR_ROLES).exists()
+
+
+class MembershipQuerySet(TenantQuerySet):
+    def of_user(self, user: User) -> MembershipQuerySet:
+        """A person's own memberships across firms: scoped by the person, not the firm."""
+        qs = self.filter(user=user)
+        qs._tenant_scope = "own-memberships"
+        return qs
+
+
+class Membership(TenantModel):
+    """A user's role in one organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    objects = TenantManager.from_queryset(MembershipQuerySet)()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="one_membership_per_org"),
+        ]
+        ordering = ["organization__name", "user__email"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        # A regulator's staff hold regulator roles; a firm's staff hold firm roles.
+        org = self.organization if self.organization_id else None
+        if org is None:
+            return
+        allowed = REGULATOR_ROLES if org.is_regulator else FIRM_ROLES
+        if self.role not in allowed:
+            raise ValidationError({"role": _("This role does not exist in this kind of organisation.")})

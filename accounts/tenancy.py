@@ -1,0 +1,229 @@
+"""The tenant wall: everything about keeping one firm's data away from another.
+
+Rules, in one place:
+
+* Every firm-owned model inherits :class:`TenantModel`, which carries its organisation.
+* Its default manager returns a :class:`TenantQuerySet` that *refuses to run* until it
+  has been narrowed to one organisation (``for_org``) or reached through an object
+  that was (a related manager). A forgotten filter raises :class:`UnscopedQueryError`
+  instead of returning every firm's rows.
+* The few cross-firm reads that supervisor pages need go through
+  :meth:`TenantQuerySet.across_firms`, which checks the reader is regulator staff.
+* Views and API viewsets get their scope from :class:`TenantObjectMixin` and
+  :class:`TenantViewSetMixin`; another firm's object is a 404, before any method or
+  permission check can hint that it exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from audit.values import AuditedModelMixin
+
+if TYPE_CHECKING:
+    from accounts.models import Organization, User
+
+_SCOPE_KEYS = frozenset({"organization", "organization_id", "organization__pk", "organization__id"})
+
+
+class UnscopedQueryError(RuntimeError):
+    """Raised when firm data is read without naming the firm."""
+
+
+class TenantQuerySet(models.QuerySet):
+    _tenant_scope: str | None = None
+
+    # --- the ways in -------------------------------------------------------------
+    def for_org(self, organization: Organization | None) -> TenantQuerySet:
+        """Rows of one firm. ``None`` (no active firm) yields no rows, never all rows."""
+        if organization is None:
+            qs = self.none()
+            qs._tenant_scope = "none"
+            return qs
+        return self.filter(organization=organization)
+
+    def across_firms(self, reader: User) -> TenantQuerySet:
+        """The named cross-firm path: regulator staff and platform operators only.
+
+        Callers still decide *which* rows a supervisor may see (submitted, never drafts);
+        this door only proves that the reader is entitled to look across firms.
+        """
+        if not (getattr(reader, "is_superuser", False) or reader.is_regulator_staff()):
+            raise PermissionDenied("Cross-firm reads are for supervisors only.")
+        qs = self._chain()
+        qs._tenant_scope = "across-firms"
+        return qs
+
+    # --- the guard ---------------------------------------------------------------
+    def _clone(self):
+        clone = super()._clone()
+        clone._tenant_scope = self._tenant_scope
+        return clone
+
+    def _filter_or_exclude(self, negate, args, kwargs):
+        clone = super()._filter_or_exclude(negate, args, kwargs)
+        if not negate and any(key in _SCOPE_KEYS and kwargs[key] is not None for key in kwargs):
+            clone._tenant_scope = "org"
+        return clone
+
+    def _require_scope(self) -> None:
+        if self._tenant_scope is None:
+            raise UnscopedQueryError(
+                f"{self.model.__name__} is firm data: scope it with .for_org(organization) "
+                "or read it through .across_firms(supervisor)."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def count(self):
+        self._require_scope()
+        return super().count()
+
+    def exists(self):
+        self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size=None):
+        self._require_scope()
+        return super().iterator(chunk_size=chunk_size)
+
+    def update(self, **kwargs):
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._require_scope()
+        return super().delete()
+
+    def in_bulk(self, *args, **kwargs):
+        self._require_scope()
+        return super().in_bulk(*args, **kwargs)
+
+    def contains(self, obj):
+        self._require_scope()
+        return super().contains(obj)
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    def get_queryset(self) -> TenantQuerySet:
+        qs = super().get_queryset()
+        # A related manager (vendor.dependencies) is bound to an instance that was itself
+        # read through a scoped path, so its rows inherit that scope.
+        if getattr(self, "instance", None) is not None:
+            qs._tenant_scope = "related"
+        return qs
+
+
+class TenantModel(AuditedModelMixin, models.Model):
+    """Base of every firm-owned row: the organisation, timestamps and an edit version.
+
+    ``version`` is bumped on every save through :func:`core.concurrency.save_versioned`,
+    which is how concurrent edits are detected instead of silently overwritten.
+    """
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+
+def tenant_models() -> list[type[models.Model]]:
+    """Every concrete model whose rows belong to one firm (used by the route matrix)."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if isinstance(m._default_manager, TenantManager) and not m._meta.abstract]
+
+
+def get_for_org_or_404(model: type[models.Model], organization: Organization | None, **lookup: Any):
+    """Load one firm object or answer 404: the single helper views use by hand."""
+    try:
+        return model.objects.for_org(organization).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No {model._meta.verbose_name} here.") from exc
+
+
+class TenantObjectMixin:
+    """For class-based views of one firm object.
+
+    The object is resolved in ``dispatch``, before the HTTP method is looked at, so
+    another firm's object is a 404 for every method (never a 405 or 403 that would
+    confirm it exists). Write methods then need a role that may edit.
+    """
+
+    model: type[models.Model]
+    pk_url_kwarg = "pk"
+    write_methods = frozenset({"post", "put", "patch", "delete"})
+    object: models.Model
+
+    def get_queryset(self):
+        return self.model.objects.for_org(self.request.organization)
+
+    def get_object(self, queryset=None):
+        queryset = queryset if queryset is not None else self.get_queryset()
+        try:
+            return queryset.get(pk=self.kwargs[self.pk_url_kwarg])
+        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.kwargs = kwargs
+        self.object = self.get_object()
+        if request.method.lower() in self.write_methods and not request.can_edit:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class TenantViewSetMixin:
+    """For DRF viewsets over firm data: scoped queryset, and 404 before 405/403."""
+
+    def get_queryset(self):
+        model = self.queryset.model
+        qs = model.objects.for_org(getattr(self.request, "organization", None))
+        return self.optimize_queryset(qs)
+
+    def optimize_queryset(self, queryset):
+        return queryset
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if lookup in self.kwargs:
+            # Resolve the object before the method handler, so another firm's object
+            # answers 404 for every method, including those the endpoint does not allow.
+            self.get_object()
+
+    def perform_create(self, serializer):
+        serializer.save(organization=self.request.organization)
+
+
+def view_of(model: type[models.Model]):
+    """Marks a function view as showing one ``model`` object (its ``pk`` URL kwarg).
+
+    Put it outermost. The route matrix reads ``view.model`` to build another firm's object.
+    """
+
+    def mark(view):
+        view.model = model
+        return view
+
+    return mark

@@ -1,0 +1,105 @@
+"""The append-only audit log, chained by hash so that tampering is detectable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import TenantManager, TenantQuerySet
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+class AuditEventQuerySet(TenantQuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+    def for_chain_verification(self) -> AuditEventQuerySet:
+        """The whole chain, every firm: only the verification command reads this."""
+        qs = self.order_by("id")
+        qs._tenant_scope = "chain-verification"
+        return qs
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        LOGIN = "login", _("Logged in")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logged out")
+        ROLE_CHANGE = "role_change", _("Role changed")
+        EXPORT = "export", _("Exported")
+        DOWNLOAD = "download", _("Downloaded")
+        TRANSITION = "transition", _("Workflow step")
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_email = models.CharField(_("actor"), max_length=254, blank=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = TenantManager.from_queryset(AuditEventQuerySet)()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["organization", "object_type", "object_id"])]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_email} {self.action} {self.object_repr}"
+
+    def compute_hash(self) -> str:
+        return chain_hash(self.prev_hash, self.hashed_content())
+
+    def hashed_content(self) -> dict:
+        return {
+            "created_at": self.created_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_email": self.actor_email,
+            "organization_id": self.organization_id,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "changes": self.changes,
+            "ip_address": self.ip_address,
+        }
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
+
+
+GENESIS_HASH = "0" * 64
+
+
+def chain_hash(prev_hash: str, content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()

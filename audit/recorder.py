@@ -1,0 +1,138 @@
+"""Writes audit events: one function to append, and the signal wiring that calls it.
+
+Model changes are captured by signals rather than by each service, so that a write
+path nobody thought of (admin, a shell, a data fix) is still recorded.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import signals as auth_signals
+from django.db import connection, models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from audit.context import current
+from audit.models import GENESIS_HASH, AuditEvent
+from audit.values import field_values
+
+_CHAIN_LOCK_KEY = 7_241_001
+
+
+def record(
+    action: str,
+    *,
+    obj: models.Model | None = None,
+    organization=None,
+    changes: dict | None = None,
+    actor=None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Explicit arguments win over the request context."""
+    ctx = current()
+    actor = actor if actor is not None else ctx.actor
+    if organization is None:
+        organization = getattr(obj, "organization", None) if obj is not None else None
+        if organization is None and obj is not None and obj._meta.label == "accounts.Organization":
+            organization = obj
+        organization = organization or ctx.organization
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:300]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One chain: appends are serialised so no two events share a predecessor.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AuditEvent.objects.for_chain_verification().values_list("hash", flat=True).last()
+        event = AuditEvent(
+            created_at=timezone.now(),
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_email=getattr(actor, "email", "") or "",
+            organization=organization if getattr(organization, "pk", None) else None,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:300],
+            changes=changes or {},
+            ip_address=ctx.ip_address,
+            prev_hash=last or GENESIS_HASH,
+        )
+        event.hash = event.compute_hash()
+        event.save()
+    return event
+
+
+def _on_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    after = field_values(instance)
+    if created:
+        record(AuditEvent.Action.CREATE, obj=instance, changes={"after": after})
+    else:
+        before = getattr(instance, "_audit_loaded", None) or {}
+        changed = {k for k in after if before.get(k) != after[k]} if before else set(after)
+        if not changed:
+            return
+        action = AuditEvent.Action.UPDATE
+        if sender._meta.label == "accounts.Membership" and "role" in changed:
+            action = AuditEvent.Action.ROLE_CHANGE
+        record(
+            action,
+            obj=instance,
+            changes={
+                "before": {k: before.get(k) for k in sorted(changed)},
+                "after": {k: after[k] for k in sorted(changed)},
+            },
+        )
+    instance._audit_loaded = after
+
+
+def _on_delete(sender, instance, **kwargs):
+    record(AuditEvent.Action.DELETE, obj=instance, changes={"before": field_values(instance)})
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    from accounts.tenancy import TenantModel
+
+    return model is not AuditEvent and (
+        issubclass(model, TenantModel)
+        or model._meta.label in {"accounts.Organization", "accounts.User"}
+        or getattr(model, "audited", False)
+    )
+
+
+def _on_login(sender, request, user, **kwargs):
+    record(
+        AuditEvent.Action.LOGIN, actor=user, object_type="accounts.User", object_id=str(user.pk), object_repr=user.email
+    )
+
+
+def _on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        record(
+            AuditEvent.Action.LOGOUT,
+            actor=user,
+            object_type="accounts.User",
+            object_id=str(user.pk),
+            object_repr=user.email,
+        )
+
+
+def _on_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username") or credentials.get("email") or "")[:254]
+    record(AuditEvent.Action.LOGIN_FAILED, object_type="accounts.User", object_repr=username)
+
+
+def connect() -> None:
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if is_audited(model):
+            post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-save-{model._meta.label}")
+            post_delete.connect(_on_delete, sender=model, dispatch_uid=f"audit-delete-{model._meta.label}")
+    auth_signals.user_logged_in.connect(_on_login, dispatch_uid="audit-login")
+    auth_signals.user_logged_out.connect(_on_logout, dispatch_uid="audit-logout")
+    auth_signals.user_login_failed.connect(_on_login_failed, dispatch_uid="audit-login-failed")

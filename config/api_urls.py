@@ -1,0 +1,14 @@
+"""The /api/v1/ router: each app registers its viewsets in its own api_routes()."""
+
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import MemberViewSet
+from audit.api import AuditEventViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.register("members", MemberViewSet, basename="member")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+for app in ("vendors", "compliance", "reports"):
+    module = __import__(f"{app}.api", fromlist=["register"])
+    module.register(router)

@@ -1,0 +1,111 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from accounts.models import Membership, Organization
+from accounts.roles import Role
+from audit.chain import verify_chain
+from audit.models import AuditEvent, AuditLogIsAppendOnly
+
+
+def events_for(obj):
+    return list(AuditEvent.objects.for_chain_verification().filter(object_type=obj._meta.label, object_id=str(obj.pk)))
+
+
+def test_create_update_and_delete_are_recorded_with_before_and_after(world):
+    membership = Membership.objects.create(organization=world.firm_a, user=world.stranger, role=Role.VIEWER)
+    membership.role = Role.OFFICER
+    membership.save()
+    pk = membership.pk
+    membership.delete()
+    membership.pk = pk
+
+    actions = [
+        (e.action, e.changes.get("before", {}).get("role"), e.changes.get("after", {}).get("role"))
+        for e in events_for(membership)
+    ]
+    assert actions == [("create", None, "viewer"), ("role_change", "viewer", "officer"), ("delete", "officer", None)]
+    assert all(e.organization_id == world.firm_a.pk for e in events_for(membership))
+
+
+def test_a_save_that_changes_nothing_records_nothing(world):
+    org = Organization.objects.get(pk=world.firm_a.pk)
+    before = len(events_for(org))
+    org.save()
+    assert len(events_for(org)) == before
+
+
+def test_passwords_never_reach_the_log(world):
+    world.stranger.set_password("another-secret-123")
+    world.stranger.save()
+    for event in events_for(world.stranger):
+        assert "password" not in str(event.changes)
+
+
+def test_login_and_failed_login_are_recorded(world, client):
+    assert client.post("/accounts/login/", {"username": "viewer@a.test", "password": "wrong"}).status_code == 200
+    assert (
+        client.post("/accounts/login/", {"username": "viewer@a.test", "password": "test-password-123"}).status_code
+        == 302
+    )
+    actions = list(
+        AuditEvent.objects.for_chain_verification()
+        .filter(object_type="accounts.User")
+        .values_list("action", "object_repr")
+    )
+    assert ("login_failed", "viewer@a.test") in actions
+    assert ("login", "viewer@a.test") in actions
+
+
+def test_the_request_actor_and_ip_are_recorded(world, as_user):
+    target = Membership.objects.for_org(world.firm_a).get(user=world.a_viewer)
+    as_user(world.a_admin).post(f"/accounts/members/{target.pk}/", {"role": "officer"}, REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.for_org(world.firm_a).get(action="role_change")
+    assert (event.actor_email, event.ip_address) == ("admin@a.test", "10.1.2.3")
+
+
+def test_audit_rows_cannot_be_changed_or_deleted_by_the_app(world):
+    event = AuditEvent.objects.for_chain_verification().last()
+    event.object_repr = "changed"
+    with pytest.raises(AuditLogIsAppendOnly):
+        event.save()
+    with pytest.raises(AuditLogIsAppendOnly):
+        event.delete()
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.for_chain_verification().update(object_repr="x")
+    with pytest.raises(AuditLogIsAppendOnly):
+        AuditEvent.objects.for_org(world.firm_a).delete()
+
+
+def test_an_intact_chain_verifies(world):
+    report = verify_chain()
+    assert report.ok and report.checked == AuditEvent.objects.for_chain_verification().count() > 10
+    call_command("verify_audit_chain")
+
+
+def test_tampering_with_one_row_is_reported_at_that_row(world):
+    events = list(AuditEvent.objects.for_chain_verification())
+    victim = events[len(events) // 2]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET changes = %s WHERE id = %s", ['{"after": {"role": "firm_admin"}}', victim.pk]
+        )
+    report = verify_chain()
+    assert report.broken_at == victim.pk and "altered" in report.reason
+    with pytest.raises(CommandError, match=f"broken at event {victim.pk}"):
+        call_command("verify_audit_chain")
+
+
+def test_deleting_a_row_breaks_the_link_of_the_next_one(world):
+    events = list(AuditEvent.objects.for_chain_verification())
+    victim, successor = events[3], events[4]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [victim.pk])
+    report = verify_chain()
+    assert report.broken_at == successor.pk and "previous-hash" in report.reason
+
+
+def test_the_firm_audit_log_page_shows_only_own_events(world, as_user):
+    body = as_user(world.a_viewer).get("/audit/").content.decode()
+    assert "admin@a.test" in body or "viewer@a.test" in body
+    assert "admin@b.test" not in body

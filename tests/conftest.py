@@ -1,0 +1,115 @@
+"""The small world every test starts from.
+
+Firm A and firm B (a bank and a VASP), each with an admin, an officer and a viewer; the regulator
+with a supervisor and a lead supervisor; a stranger with no membership at all.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.models import Organization, OrganizationKind, User
+from accounts.roles import Role
+from tests.factories.accounts import make_member, make_org, make_user
+
+
+@dataclass
+class World:
+    firm_a: Organization
+    firm_b: Organization
+    regulator: Organization
+    a_admin: User
+    a_officer: User
+    a_viewer: User
+    b_admin: User
+    b_officer: User
+    b_viewer: User
+    supervisor: User
+    lead: User
+    stranger: User
+
+    def users_of_a(self) -> dict[str, User]:
+        return {"firm_admin": self.a_admin, "officer": self.a_officer, "viewer": self.a_viewer}
+
+    def regulator_users(self) -> dict[str, User]:
+        return {"supervisor": self.supervisor, "lead_supervisor": self.lead}
+
+
+@pytest.fixture
+def world(db) -> World:
+    firm_a = make_org("Alpha Bank", OrganizationKind.BANK)
+    firm_b = make_org("Beta Exchange", OrganizationKind.VASP)
+    regulator = make_org("Supervisory Service", OrganizationKind.REGULATOR)
+    return World(
+        firm_a=firm_a,
+        firm_b=firm_b,
+        regulator=regulator,
+        a_admin=make_member(firm_a, Role.FIRM_ADMIN, "admin@a.test"),
+        a_officer=make_member(firm_a, Role.OFFICER, "officer@a.test"),
+        a_viewer=make_member(firm_a, Role.VIEWER, "viewer@a.test"),
+        b_admin=make_member(firm_b, Role.FIRM_ADMIN, "admin@b.test"),
+        b_officer=make_member(firm_b, Role.OFFICER, "officer@b.test"),
+        b_viewer=make_member(firm_b, Role.VIEWER, "viewer@b.test"),
+        supervisor=make_member(regulator, Role.SUPERVISOR, "supervisor@reg.test"),
+        lead=make_member(regulator, Role.LEAD_SUPERVISOR, "lead@reg.test"),
+        stranger=make_user("stranger@nowhere.test"),
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    """as_user(user) -> a logged-in Django test client."""
+    return client_for
+
+
+@pytest.fixture
+def api_for():
+    """api_for(user) -> a DRF APIClient authenticated as the user."""
+    from rest_framework.test import APIClient
+
+    def make(user: User | None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    # Fast password hashing; a private media folder per test; no lockouts leaking between tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_eagerly_unless_on_the_real_worker(request):
+    # Outside the services tests a task runs in-process, so no test waits on a worker that isn't there.
+    from config.celery import app
+
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = terminalreporter.stats.get("skipped", [])
+    browser = [r for r in skipped if "BROWSER TESTS SKIPPED" in str(r.longrepr)]
+    if browser:
+        terminalreporter.write_sep(
+            "!", f"BROWSER TESTS SKIPPED ({len(browser)}): no Chromium found", red=True, bold=True
+        )
+        terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) or set BACKSTOP_CHROMIUM.")

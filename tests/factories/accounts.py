@@ -1,0 +1,42 @@
+import itertools
+
+from accounts.models import Membership, Organization, OrganizationKind, User
+from accounts.roles import Role
+from audit.models import AuditEvent
+from audit.recorder import record
+
+_seq = itertools.count(1)
+PASSWORD = "test-password-123"
+
+
+def make_org(name: str | None = None, kind: str = OrganizationKind.BANK) -> Organization:
+    n = next(_seq)
+    return Organization.objects.create(
+        name=name or f"Firm {n}",
+        name_ko=f"회사 {n}",
+        kind=kind,
+        business_registration_number=f"{100 + n % 800:03d}-{n % 100:02d}-{n:05d}",
+    )
+
+
+def make_user(email: str | None = None, **extra) -> User:
+    return User.objects.create_user(email=email or f"user{next(_seq)}@example.test", password=PASSWORD, **extra)
+
+
+def make_member(org: Organization, role: str, email: str | None = None) -> User:
+    user = make_user(email)
+    Membership.objects.create(organization=org, user=user, role=role)
+    return user
+
+
+def membership_for(org: Organization) -> Membership:
+    return Membership.objects.create(organization=org, user=make_user(), role=Role.VIEWER)
+
+
+def audit_event_for(org: Organization) -> AuditEvent:
+    return record(
+        AuditEvent.Action.EXPORT, organization=org, object_type="test", object_id="1", object_repr="B-SECRET export"
+    )
+
+
+FACTORIES = {Membership: membership_for, AuditEvent: audit_event_for}

@@ -1,0 +1,90 @@
+"""Enumerating the URLconf: every route, with the firm model behind each of its URL kwargs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.tenancy import TenantManager
+
+# Routes that carry no firm data, with the reason. Everything else is covered by the matrix.
+PUBLIC_ROUTES = {
+    "login": "the login page",
+    "logout": "logging out",
+    "password_reset": "asks for an email address",
+    "password_reset_done": "static text",
+    "password_reset_confirm": "uid/token from an email, no firm object",
+    "password_reset_complete": "static text",
+    "set_language": "language cookie",
+    "healthz": "service health for load balancers",
+    "api-schema": "the API's shape, no data",
+    "api-docs": "the API's documentation page",
+    "api-redoc": "the API's documentation page",
+}
+SKIPPED_NAMESPACES = {"admin": "Django admin: platform operators only (is_staff), checked by Django itself"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced, reversible
+    route: str
+    kwargs: tuple[str, ...]
+    callback: object
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith("api/")
+
+    def view_model(self):
+        cb = self.callback
+        for candidate in (
+            getattr(cb, "model", None),
+            getattr(getattr(cb, "view_class", None), "model", None),
+            getattr(getattr(getattr(cb, "cls", None), "queryset", None), "model", None),
+            getattr(getattr(cb, "view_class", None), "queryset", None) is not None and cb.view_class.queryset.model,
+        ):
+            if candidate:
+                return candidate
+        return None
+
+    def model_for_kwarg(self, kwarg: str):
+        if kwarg in ("pk", "id"):
+            return self.view_model()
+        if kwarg.endswith("_pk"):
+            wanted = kwarg[: -len("_pk")]
+            for model in apps.get_models():
+                if model._meta.model_name == wanted:
+                    return model
+        return None
+
+
+def _kwarg_names(pattern) -> tuple[str, ...]:
+    inner = pattern.pattern
+    converters = getattr(inner, "converters", None)
+    if converters:
+        return tuple(converters)
+    regex = getattr(inner, "regex", None)
+    return tuple(regex.groupindex) if regex is not None else ()
+
+
+def iter_routes(patterns=None, prefix: str = "", namespace: str | None = None):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            full_ns = ":".join(x for x in (namespace, ns) if x) or None
+            yield from iter_routes(p.url_patterns, prefix + str(p.pattern), full_ns)
+        elif isinstance(p, URLPattern):
+            kwargs = _kwarg_names(p)
+            if "format" in kwargs:  # DRF's format-suffix twins of routes already listed
+                continue
+            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
+            yield Route(name=name or "", route=prefix + str(p.pattern), kwargs=kwargs, callback=p.callback)
+
+
+def is_tenant_model(model) -> bool:
+    return model is not None and isinstance(model._default_manager, TenantManager)

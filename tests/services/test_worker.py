@@ -1,0 +1,37 @@
+"""Tasks really cross Redis to a worker process that reads the same PostgreSQL database."""
+
+import pytest
+from django.db import connection
+
+from audit.models import AuditEvent
+from audit.recorder import record
+from audit.tasks import verify_audit_chain
+
+pytestmark = pytest.mark.services
+
+
+def test_the_worker_verifies_the_audit_chain_written_by_this_process(real_worker, world):
+    for i in range(5):
+        record(AuditEvent.Action.EXPORT, organization=world.firm_a, object_type="test", object_id=str(i))
+    expected = AuditEvent.objects.for_chain_verification().count()
+
+    result = verify_audit_chain.delay().get(timeout=30)
+
+    assert result == {"ok": True, "checked": expected, "broken_at": None, "reason": ""}
+
+
+def test_the_worker_finds_a_row_tampered_with_in_the_database(real_worker, world):
+    event = record(AuditEvent.Action.EXPORT, organization=world.firm_a, object_type="test", object_id="x")
+    record(AuditEvent.Action.EXPORT, organization=world.firm_a, object_type="test", object_id="y")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET object_repr = 'forged' WHERE id = %s", [event.pk])
+
+    result = verify_audit_chain.delay().get(timeout=30)
+
+    assert result["ok"] is False
+    assert result["broken_at"] == event.pk
+
+
+def test_health_reports_the_real_broker_and_cache(real_worker, client):
+    body = client.get("/healthz").json()
+    assert body == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
