@@ -122,6 +122,12 @@ class MembershipQuerySet(TenantQuerySet):
         qs._tenant_scope = "own-memberships"
         return qs
 
+    def regulator_staff(self) -> MembershipQuerySet:
+        """Memberships in regulator organisations: who supervises is not any firm's data."""
+        qs = self.filter(organization__kind=OrganizationKind.REGULATOR)
+        qs._tenant_scope = "regulator-staff"
+        return qs
+
 
 class Membership(TenantModel):
     """A user's role in one organisation."""

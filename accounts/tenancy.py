@@ -204,13 +204,13 @@ class TenantViewSetMixin:
     def optimize_queryset(self, queryset):
         return queryset
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+    def check_permissions(self, request):
         lookup = self.lookup_url_kwarg or self.lookup_field
-        if lookup in self.kwargs:
-            # Resolve the object before the method handler, so another firm's object
-            # answers 404 for every method, including those the endpoint does not allow.
+        if lookup in self.kwargs and request.user.is_authenticated:
+            # Resolve the object before any permission or method check, so another firm's object
+            # answers 404 for every method and role (never a 403 or 405 that confirms it exists).
             self.get_object()
+        super().check_permissions(request)
 
     def perform_create(self, serializer):
         serializer.save(organization=self.request.organization)
@@ -227,3 +227,25 @@ def view_of(model: type[models.Model]):
         return view
 
     return mark
+
+
+def supervisor_view(view):
+    """The door of a supervisor page: regulator staff only; anyone else gets 404, never a hint.
+
+    Marks the view ``audience = "supervisor"`` so the route matrix checks it from that side:
+    a supervisor reaches firm B's submitted object, every firm user gets 404.
+    """
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not getattr(request, "is_supervisor", False):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    guarded.audience = "supervisor"
+    return guarded

@@ -95,13 +95,13 @@ def _on_delete(sender, instance, **kwargs):
 
 
 def is_audited(model: type[models.Model]) -> bool:
+    """Firm data, organisations, users, and models that opt in; derived rows can opt out (audited = False)."""
     from accounts.tenancy import TenantModel
 
-    return model is not AuditEvent and (
-        issubclass(model, TenantModel)
-        or model._meta.label in {"accounts.Organization", "accounts.User"}
-        or getattr(model, "audited", False)
-    )
+    flag = getattr(model, "audited", None)
+    if model is AuditEvent or flag is False:
+        return False
+    return bool(flag) or issubclass(model, TenantModel) or model._meta.label in {"accounts.Organization", "accounts.User"}
 
 
 def _on_login(sender, request, user, **kwargs):

@@ -9,6 +9,6 @@ router = DefaultRouter(trailing_slash=True)
 router.register("members", MemberViewSet, basename="member")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
-for app in ("vendors", "compliance", "reports"):
-    module = __import__(f"{app}.api", fromlist=["register"])
+for module_name in (*(f"{app}.api" for app in ("vendors", "compliance", "reports", "review", "market")), "reports.export_api"):
+    module = __import__(module_name, fromlist=["register"])
     module.register(router)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "vendors",
     "compliance",
     "reports",
+    "review",
+    "market",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +127,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULE: dict = {
     "verify-audit-chain-nightly": {"task": "audit.verify_chain", "schedule": 24 * 3600},
+    "review-reminders-hourly": {"task": "review.send_reminders", "schedule": 3600},
+    "expire-exports-hourly": {"task": "reports.expire_exports", "schedule": 3600},
+    "redispatch-exports": {"task": "reports.redispatch_exports", "schedule": 5 * 60},
 }
+# Export jobs: files are kept this long, then deleted (the job row stays as the record).
+EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)
+# A queued job not picked up after this long (broker was down) is dispatched again by beat.
+EXPORT_REQUEUE_MINUTES = env_int("EXPORT_REQUEUE_MINUTES", 5)
+# A running job without progress for this long is presumed dead and restarted.
+EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 30)
+# Below this many dependencies the register workbook is also offered as an immediate download.
+EXPORT_DIRECT_MAX_DEPENDENCIES = env_int("EXPORT_DIRECT_MAX_DEPENDENCIES", 2000)
+# Tests only: lets parameters["throttle_ms"] slow a build down so a worker can be killed mid-export.
+EXPORT_ALLOW_THROTTLE = env_bool("EXPORT_ALLOW_THROTTLE", False)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -150,6 +165,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
@@ -178,6 +194,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+REVIEW_DEADLINE_DAYS = env_int("REVIEW_DEADLINE_DAYS", 14)
+REASSESSMENT_INTERVAL_DAYS = env_int("REASSESSMENT_INTERVAL_DAYS", 365)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "backstop@localhost")

@@ -34,6 +34,12 @@ class Route:
     callback: object
 
     @property
+    def audience(self) -> str:
+        """"supervisor" for the regulator's cross-firm pages, "firm" for everything else."""
+        cb = self.callback
+        return getattr(cb, "audience", None) or getattr(getattr(cb, "cls", None), "audience", None) or "firm"
+
+    @property
     def is_api(self) -> bool:
         return self.route.startswith("api/")
 

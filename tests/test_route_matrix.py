@@ -57,18 +57,33 @@ def test_every_firm_model_has_a_factory():
 def test_other_firms_object_is_404_for_every_method(route, world):
     url = reverse(route.name, kwargs=_b_objects_for(route, world.firm_b))
 
-    # Firm B's own admin reaches the object: the URL is real, so A's 404 below means something.
-    own = client_for(world.b_admin).get(url)
-    assert own.status_code != 404, f"{url}: firm B's admin gets 404 on B's own object"
+    if route.audience == "supervisor":
+        # The regulator's pages: a supervisor reaches firm B's submitted object; no firm user does.
+        insider = world.supervisor
+        outsiders = {**world.users_of_a(), "b_admin": world.b_admin, "b_officer": world.b_officer}
+    else:
+        insider = world.b_admin
+        outsiders = {**world.users_of_a(), **world.regulator_users()}
 
-    outsiders = {**world.users_of_a(), **world.regulator_users()}
+    # The insider reaches the object: the URL is real, so the outsiders' 404 below means something.
+    own = client_for(insider).get(url)
+    assert own.status_code != 404, f"{url}: {insider} gets 404 on an object they may see"
+
     for role, user in outsiders.items():
         client = client_for(user)
         for method in METHODS:
-            response = (
-                getattr(client, method)(url, content_type="application/json") if method != "get" else client.get(url)
-            )
+            if method == "get":
+                response = client.get(url)
+            else:
+                response = getattr(client, method)(url, content_type="application/json")
             assert response.status_code == 404, f"{role} {method.upper()} {url} → {response.status_code}, expected 404"
+
+
+@pytest.mark.parametrize("route", [r for r in LIST_ROUTES if r.audience == "supervisor"], ids=_id)
+def test_supervisor_pages_do_not_exist_for_firm_users(route, world):
+    url = reverse(route.name)
+    for role, user in {**world.users_of_a(), "b_admin": world.b_admin}.items():
+        assert client_for(user).get(url).status_code == 404, f"{role} GET {url}"
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=_id)
@@ -97,7 +112,9 @@ def test_pages_without_an_object_never_show_another_firms_rows(route, world):
     for _model, factory in TENANT_FACTORIES.items():
         factory(world.firm_b)
     url = reverse(route.name)
-    for role, user in {**world.users_of_a(), **world.regulator_users()}.items():
+    # Supervisors may read every firm's *submitted* material on their own pages; nobody else may.
+    readers = world.users_of_a() if route.audience == "supervisor" else {**world.users_of_a(), **world.regulator_users()}
+    for role, user in readers.items():
         response = client_for(user).get(url)
         if response.status_code == 200 and not response.get("Content-Disposition"):
             body = response.content.decode("utf-8", errors="replace")

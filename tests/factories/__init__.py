@@ -7,7 +7,7 @@ Each app module defines ``FACTORIES: dict[type[Model], Callable[[Organization], 
 import importlib
 
 TENANT_FACTORIES: dict = {}
-for _name in ("accounts", "vendors", "compliance", "reports"):
+for _name in ("accounts", "vendors", "compliance", "reports", "review", "market"):
     try:
         _module = importlib.import_module(f"tests.factories.{_name}")
     except ModuleNotFoundError as exc:

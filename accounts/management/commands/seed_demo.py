@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from audit.context import acting_as
 from core.demo import DEMO_PASSWORD, seed_all
@@ -9,7 +10,9 @@ class Command(BaseCommand):
     help = "Create (or complete) the demo organisations, people and registers. Safe to run again."
 
     def handle(self, *args, **options):
-        with acting_as(None), transaction.atomic():
+        # Demo notifications are kept in memory, not printed as dozens of console emails.
+        quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+        with quiet_mail, acting_as(None), transaction.atomic():
             world = seed_all()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, org, role in world.logins:

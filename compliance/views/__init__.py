@@ -1,0 +1,1 @@
+"""The compliance web pages, split by concern: assessments, answering, evidence, findings, Excel."""

@@ -1,0 +1,116 @@
+"""Assessment pages: the list, creating one, editing its header, and the answering page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from accounts.tenancy import get_for_org_or_404, view_of
+from compliance import services
+from compliance.choices import AssessmentStatus, Rating, Scope
+from compliance.forms import AssessmentForm
+from compliance.models import Answer, Assessment, Framework, Requirement, Section
+from compliance.views.common import build_row, can_answer, load_assessment, status_context
+from vendors.views.common import Filter, ListSpec, allow_methods, firm_page, form_page, list_context, require_editor
+
+WORKFLOW_TEMPLATE = "review/partials/assessment_actions.html"
+SORTS = {
+    "title": (_l("Title"), "title"),
+    "framework": (_l("Checklist"), "framework__code"),
+    "status": (_l("Status"), "status"),
+    "score": (_l("Score"), "score"),
+    "rating": (_l("Rating"), "rating"),
+    "period": (_l("Period end"), "period_end"),
+    "due": (_l("Due date"), "due_date"),
+}
+
+
+@firm_page
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    frameworks = [(str(f.pk), str(f)) for f in Framework.objects.filter(published_at__isnull=False)]
+    spec = ListSpec(search=("title", "vendor__name"), sorts=SORTS, default_sort="-period", filters=[
+        Filter("status", _l("Status"), "status", list(AssessmentStatus.choices)),
+        Filter("framework", _l("Checklist"), "framework", frameworks),
+        Filter("scope", _l("Scope"), "scope", list(Scope.choices)),
+        Filter("rating", _l("Rating"), "rating", list(Rating.choices)),
+    ])
+    qs = Assessment.objects.for_org(request.organization).select_related("framework", "vendor", "owner")
+    return render(request, "compliance/assessment_list.html", list_context(request, qs, spec))
+
+
+@firm_page
+def assessment_create(request: HttpRequest) -> HttpResponse:
+    if (refused := require_editor(request)) is not None:
+        return refused
+    form = AssessmentForm(request.POST or None, organization=request.organization)
+    return form_page(
+        request, form=form, template="compliance/assessment_form.html", context={},
+        save=lambda data, _v: services.create_assessment(organization=request.organization, **data),
+        success=lambda a: reverse("compliance:assessment_detail", args=[a.pk]),
+        done_message=_("Assessment created."),
+    )
+
+
+@view_of(Assessment)
+@firm_page
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_for_org_or_404(Assessment, request.organization, pk=pk)
+    if (refused := require_editor(request)) is not None:
+        return refused
+    form = AssessmentForm(request.POST or None, instance=assessment, organization=request.organization)
+    return form_page(
+        request, form=form, template="compliance/assessment_form.html", context={"assessment": assessment},
+        save=lambda data, version: services.update_assessment(assessment=assessment, version=version, data=data),
+        success=lambda a: reverse("compliance:assessment_detail", args=[a.pk]),
+        done_message=_("Assessment saved."),
+    )
+
+
+@view_of(Assessment)
+@firm_page
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answering page: every section with its applicable requirements, each with its own form."""
+    assessment = load_assessment(request, pk)
+    if (refused := allow_methods(request, write=False)) is not None:
+        return refused
+    sections = list(Section.objects.filter(framework_id=assessment.framework_id).order_by("order"))
+    requirements = Requirement.objects.filter(pk__in=assessment.applicable_requirement_ids()).order_by("order")
+    answers = {
+        a.requirement_id: a
+        for a in Answer.objects.for_org(request.organization)
+        .filter(assessment=assessment)
+        .select_related("answered_by")
+        .prefetch_related("evidence")
+    }
+    by_section: dict[int, list] = {s.pk: [] for s in sections}
+    for req in requirements:
+        answer = answers.get(req.pk)
+        evidence = list(answer.evidence.all()) if answer is not None else []
+        by_section.setdefault(req.section_id, []).append(build_row(request, assessment, req, answer, evidence))
+    progress = (assessment.score_details or {}).get("sections", {})
+    blocks = [
+        {"section": s, "rows": by_section[s.pk], "progress": progress.get(s.code, {})}
+        for s in sections if by_section.get(s.pk)
+    ]
+    return render(request, "compliance/assessment_detail.html", {
+        **status_context(request, assessment),
+        "blocks": blocks,
+        "can_edit_header": request.can_edit,
+        "can_answer": can_answer(request, assessment),
+        "workflow_template": workflow_template(),
+    })
+
+
+def workflow_template() -> str | None:
+    """The review app's actions (submit, supervisor comments) for this page, once that app provides them."""
+    try:
+        get_template(WORKFLOW_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+    return WORKFLOW_TEMPLATE
+

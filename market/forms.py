@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrganizationKind
+from vendors.choices import ProviderCategory
+from vendors.models import ProviderCatalog
+
+FIRM_KINDS = [("", _("All firm kinds"))] + [c for c in OrganizationKind.choices if c[0] != "regulator"]
+
+
+class SimulationForm(forms.Form):
+    providers = forms.ModelMultipleChoiceField(
+        label=_("Failed providers"), queryset=ProviderCatalog.objects.filter(status="published"), required=False
+    )
+    category = forms.ChoiceField(label=_("or every provider of a category"),
+                                 choices=[("", "—"), *ProviderCategory.choices], required=False)
+    country = forms.RegexField(label=_("or every provider headquartered in (country)"), regex=r"^[A-Za-z]{2}$",
+                               required=False, max_length=2)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=60 * 24 * 30)
+    firm_kind = forms.ChoiceField(label=_("Firm kind"), choices=FIRM_KINDS, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("providers") or data.get("category") or data.get("country")):
+            raise forms.ValidationError(_("Choose at least one provider, a category or a country."))
+        return data
+
+
+class SaveForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    shared = forms.BooleanField(label=_("Share with colleagues"), required=False)

@@ -1,0 +1,242 @@
+"""Market-wide resilience rules: outage classification and concentration indices. Pure: no ORM.
+
+A *row* is one dependency as a plain dict, with the keys of ``review.snapshot.register_rows`` plus
+``organization_id``, ``firm_name``, ``firm_kind`` and ``as_of`` (when the firm's data is from).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+NOT_AFFECTED = "not_affected"
+COVERED = "covered"
+DEGRADED = "degraded_within_rto"
+LOST = "lost_beyond_rto"
+# Worst last: a service's impact is the worst of its dependencies'.
+OUTCOMES = (NOT_AFFECTED, COVERED, DEGRADED, LOST)
+
+
+@dataclass(frozen=True)
+class DependencyImpact:
+    vendor_name: str
+    provider_id: int
+    role: str
+    hit_via: str  # "direct", "subcontractor" (nth party of the failed provider) or "upstream"
+    strategy: str
+    reason: str  # no_redundancy, untested, test_failed, hidden_spof, slower_than_rto, tested
+    outcome: str
+    downtime_minutes: int
+    last_test_on: Any = None
+    last_test_result: str = ""
+    best_recovery_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class ServiceImpact:
+    organization_id: int
+    firm_name: str
+    firm_kind: str
+    as_of: Any
+    service_reference: str
+    service_name: str
+    importance: str
+    rto_minutes: int
+    outcome: str
+    downtime_minutes: int
+    reasons: tuple[DependencyImpact, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _ids(values: Iterable[Any] | None) -> set[int]:
+    return {int(v) for v in values or ()}
+
+
+def _hit_via(row: Mapping, failed: set[int], knocked: set[int]) -> str | None:
+    if row.get("provider_id") in failed:
+        return "direct"
+    if failed & _ids(row.get("subcontractor_ids")):
+        return "subcontractor"
+    if row.get("provider_id") in knocked:
+        return "upstream"
+    return None
+
+
+def _alternate_compromised(row: Mapping, failed: set[int], knocked: set[int]) -> bool:
+    """The alternate goes down with the primary: it is a failed provider, relies on one, or shares it."""
+    alternate = row.get("alternate_provider_id")
+    if alternate is not None and (alternate in failed or alternate in knocked):
+        return True
+    return bool(failed & (_ids(row.get("alternate_upstream_ids")) | _ids(row.get("shared_upstream_ids"))))
+
+
+def _down(rto: int, minutes: int) -> str:
+    return LOST if minutes > rto else DEGRADED
+
+
+def classify_dependency(
+    row: Mapping, failed: set[int], duration_minutes: int, knocked: set[int] | None = None
+) -> DependencyImpact | None:
+    """The impact of the outage on one dependency, or None when the outage does not reach it."""
+    knocked = knocked or set()
+    via = _hit_via(row, failed, knocked)
+    if via is None:
+        return None
+    rto = int(row["rto_minutes"])
+    strategy = row.get("strategy") or "none"
+    best = row.get("best_recovery_minutes")
+    passed = bool(row.get("tested_redundancy")) or (best is not None and row.get("last_pass_on") is not None)
+    if strategy == "none":
+        reason, outcome, down = "no_redundancy", _down(rto, duration_minutes), duration_minutes
+    elif not passed:
+        reason = "test_failed" if row.get("last_test_result") == "fail" else "untested"
+        outcome, down = _down(rto, duration_minutes), duration_minutes
+    elif _alternate_compromised(row, failed, knocked):
+        # The failover target fails too: the firm believed it was covered, so it counts as lost.
+        reason, outcome, down = "hidden_spof", LOST, duration_minutes
+    else:
+        recovery = int(best or 0)
+        down = min(duration_minutes, recovery)
+        if recovery <= rto:
+            reason, outcome = "tested", COVERED
+        else:
+            reason, outcome = "slower_than_rto", _down(rto, down)
+    return DependencyImpact(
+        vendor_name=row.get("vendor_name", ""), provider_id=row.get("provider_id"), role=row.get("role", ""),
+        hit_via=via, strategy=strategy, reason=reason, outcome=outcome, downtime_minutes=down,
+        last_test_on=row.get("last_test_on"), last_test_result=row.get("last_test_result", ""),
+        best_recovery_minutes=best,
+    )
+
+
+def classify_outage(
+    rows: Iterable[Mapping],
+    failed_provider_ids: Iterable[int],
+    duration_minutes: int,
+    failed_upstream_ids: Iterable[int] = (),
+) -> list[ServiceImpact]:
+    """Every (firm, service) in ``rows`` with its impact, worst first.
+
+    ``failed_upstream_ids`` are providers knocked out because they themselves rely on a failed one
+    (the catalog's known upstreams); their customers are hit too.
+    """
+    failed, knocked = _ids(failed_provider_ids), _ids(failed_upstream_ids) - _ids(failed_provider_ids)
+    services: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["organization_id"], row["service_reference"])
+        entry = services.setdefault(key, {"row": row, "hits": []})
+        impact = classify_dependency(row, failed, duration_minutes, knocked)
+        if impact is not None:
+            entry["hits"].append(impact)
+    result = []
+    for (org_id, ref), entry in services.items():
+        row, hits = entry["row"], entry["hits"]
+        outcome = max((h.outcome for h in hits), key=OUTCOMES.index, default=NOT_AFFECTED)
+        worst = [h for h in hits if h.outcome == outcome] + [h for h in hits if h.outcome != outcome]
+        result.append(ServiceImpact(
+            organization_id=org_id, firm_name=row.get("firm_name", ""), firm_kind=row.get("firm_kind", ""),
+            as_of=row.get("as_of"), service_reference=ref, service_name=row.get("service_name", ""),
+            importance=row.get("importance", ""), rto_minutes=int(row["rto_minutes"]), outcome=outcome,
+            downtime_minutes=max((h.downtime_minutes for h in hits if h.outcome != COVERED), default=0),
+            reasons=tuple(worst),
+        ))
+    result.sort(key=lambda s: (-OUTCOMES.index(s.outcome), s.firm_name, s.service_reference))
+    return result
+
+
+def totals_by_kind(impacts: Iterable[ServiceImpact], services_per_kind: Mapping[str, int] | None = None) -> dict:
+    """{firm kind: {outcome: services}}. ``services_per_kind`` fills "not affected" for services not listed."""
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
+    for s in impacts:
+        totals[s.firm_kind][s.outcome] += 1
+    for kind, count in (services_per_kind or {}).items():
+        listed = sum(totals[kind].values())
+        totals[kind][NOT_AFFECTED] += max(0, count - listed)
+    return {k: dict(v) for k, v in sorted(totals.items())}
+
+
+def firms_breaching_rto(impacts: Iterable[ServiceImpact]) -> list[dict]:
+    """Firms with at least one service lost beyond its RTO, most such services first."""
+    firms: dict[int, dict] = {}
+    for s in impacts:
+        if s.outcome != LOST:
+            continue
+        firm = firms.setdefault(s.organization_id, {
+            "organization_id": s.organization_id, "firm_name": s.firm_name, "firm_kind": s.firm_kind,
+            "as_of": s.as_of, "services": [],
+        })
+        firm["services"].append({"reference": s.service_reference, "name": s.service_name,
+                                 "rto_minutes": s.rto_minutes, "downtime_minutes": s.downtime_minutes})
+    return sorted(firms.values(), key=lambda f: (-len(f["services"]), f["firm_name"]))
+
+
+# --- concentration ------------------------------------------------------------------------------
+
+def hhi(shares: Iterable[float]) -> float:
+    """Herfindahl-Hirschman index on the 0-10,000 scale, from shares given as fractions of 1."""
+    return round(sum((100.0 * s) ** 2 for s in shares), 1)
+
+
+def hhi_from_counts(counts: Iterable[int]) -> float:
+    counts = [c for c in counts if c > 0]
+    total = sum(counts)
+    return hhi(c / total for c in counts) if total else 0.0
+
+
+def hhi_band(index: float) -> str:
+    """The usual reading of an HHI: below 1,500 unconcentrated, above 2,500 highly concentrated."""
+    if index > 2500:
+        return "high"
+    return "moderate" if index >= 1500 else "low"
+
+
+def concentration_by(rows: Iterable[Mapping], key: str) -> list[tuple[Hashable, int, float]]:
+    """(value, rows, share) per distinct ``row[key]``, largest first (the pure twin of the SQL views)."""
+    counts: dict[Hashable, int] = defaultdict(int)
+    for row in rows:
+        counts[row[key]] += 1
+    total = sum(counts.values())
+    return sorted(((k, n, n / total) for k, n in counts.items()), key=lambda t: (-t[1], str(t[0])))
+
+
+# --- incident analysis --------------------------------------------------------------------------
+
+DOWNTIME_BUCKETS = ((0, 15), (15, 30), (30, 60), (60, 120), (120, 240), (240, None))
+FAILOVER_LIMIT_MINUTES = 60
+
+
+def bucket_label(low: int, high: int | None) -> str:
+    return f"{low}+" if high is None else f"{low}-{high}"
+
+
+def downtime_distribution(durations: Iterable[int | None]) -> list[dict]:
+    """How many incidents fall in each downtime bucket (minutes); unknown durations counted apart."""
+    counts = [0] * len(DOWNTIME_BUCKETS)
+    unknown = 0
+    for d in durations:
+        if d is None:
+            unknown += 1
+            continue
+        for i, (low, high) in enumerate(DOWNTIME_BUCKETS):
+            if d >= low and (high is None or d < high):
+                counts[i] += 1
+                break
+    out = [{"label": bucket_label(lo, hi), "count": n} for (lo, hi), n in zip(DOWNTIME_BUCKETS, counts, strict=True)]
+    if unknown:
+        out.append({"label": "?", "count": unknown})
+    return out
+
+
+def declared_vs_observed(declared_tested: bool, downtime: int | None, rto: int | None) -> str:
+    """"" when consistent; otherwise why the supervisor should ask: a declared failover that did not work."""
+    if not declared_tested or downtime is None:
+        return ""
+    if downtime > FAILOVER_LIMIT_MINUTES:
+        return "failover_over_60"
+    if rto is not None and downtime > rto:
+        return "failover_over_rto"
+    return ""

@@ -1,0 +1,232 @@
+"""Market-wide reads: every aggregate runs in SQL over the latest *submitted* registers.
+
+Drafts never count: a firm's live register reaches supervisors only through a submission, whose
+rows (``SubmittedDependency``) were frozen at submission time. A firm counts with its latest
+submission only (``is_latest``), and not at all once that submission is withdrawn.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncMonth
+
+from accounts.models import User
+from market import rules
+from review.models import Submission, SubmittedDependency, SubmittedIncident
+from vendors.models import ProviderCatalog
+
+TOP = 25
+# One (firm, service) pair as a value SQL can count distinctly.
+_SERVICE = Concat(Cast("organization_id", CharField()), Value(":"), "service_reference", output_field=CharField())
+ROW_FIELDS = (
+    "organization_id", "firm_kind", "service_reference", "service_name", "importance", "is_core_business",
+    "rto_minutes", "customers_affected", "vendor_name", "provider_id", "provider_parent", "provider_category",
+    "provider_country", "data_location", "role", "tier", "strategy", "alternate_provider_id", "alternate_in_house",
+    "alternate_upstream_ids", "shared_upstream_ids", "has_shared_upstream", "last_test_on", "last_test_result",
+    "last_pass_on", "best_recovery_minutes", "tested_redundancy", "is_spof", "subcontractor_ids",
+)
+
+
+def latest_dependencies(user: User, firm_kind: str = "") -> QuerySet[SubmittedDependency]:
+    qs = (
+        SubmittedDependency.objects.across_firms(user)
+        .filter(submission__is_latest=True)
+        .exclude(submission__decision="withdrawn")
+    )
+    return qs.filter(firm_kind=firm_kind) if firm_kind else qs
+
+
+def as_of_per_firm(user: User, firm_kind: str = "") -> list[dict]:
+    """Each counted firm and when its data is from (its latest submission)."""
+    qs = Submission.objects.across_firms(user).filter(is_latest=True).exclude(decision="withdrawn")
+    if firm_kind:
+        qs = qs.filter(firm_kind=firm_kind)
+    return list(
+        qs.values("organization_id", "firm_kind", firm=F("organization__name"), firm_ko=F("organization__name_ko"))
+        .annotate(as_of=Max("submitted_at"))
+        .order_by("as_of", "firm")
+    )
+
+
+def _counts(qs: QuerySet) -> QuerySet:
+    return qs.annotate(
+        firms=Count("organization_id", distinct=True),
+        critical_services=Count(_SERVICE, distinct=True, filter=Q(importance="critical")),
+        important_services=Count(_SERVICE, distinct=True, filter=Q(importance="important")),
+        dependencies=Count("id"),
+        tested=Count("id", filter=Q(tested_redundancy=True)),
+    )
+
+
+def _with_share(rows) -> list[dict]:
+    out = []
+    for r in rows:
+        r["tested_share"] = round(100 * r["tested"] / r["dependencies"]) if r["dependencies"] else 0
+        out.append(r)
+    return out
+
+
+def per_provider(user: User, firm_kind: str = "", limit: int | None = TOP) -> list[dict]:
+    qs = latest_dependencies(user, firm_kind).values(
+        "provider_id", legal_name=F("provider__legal_name"), brand=F("provider__brand"),
+        name_ko=F("provider__name_ko"), category=F("provider_category"), country=F("provider_country"),
+    )
+    qs = _counts(qs).order_by("-firms", "-critical_services", "-dependencies", "provider_id")
+    return _with_share(qs[:limit] if limit else qs)
+
+
+def per_parent(user: User, firm_kind: str = "", limit: int | None = TOP) -> list[dict]:
+    group = Coalesce(NullIf("provider_parent", Value("")), "provider__legal_name", output_field=CharField())
+    qs = _counts(latest_dependencies(user, firm_kind).values(parent=group)).order_by("-firms", "-dependencies")
+    return _with_share(qs[:limit] if limit else qs)
+
+
+def per_field(user: User, field: str, firm_kind: str = "") -> list[dict]:
+    """Per jurisdiction (``provider_country``) or data location (``data_location``)."""
+    assert field in ("provider_country", "data_location")
+    qs = _counts(latest_dependencies(user, firm_kind).values(value=F(field))).order_by("-firms", "-dependencies")
+    return _with_share(qs)
+
+
+def category_hhi(user: User, firm_kind: str = "") -> list[dict]:
+    """Per category, HHI over providers' shares of critical dependencies (counts come from SQL)."""
+    counts = (
+        latest_dependencies(user, firm_kind).filter(importance="critical")
+        .values("provider_category", "provider_id").annotate(n=Count("id"))
+    )
+    by_cat: dict[str, list[int]] = defaultdict(list)
+    for r in counts:
+        by_cat[r["provider_category"]].append(r["n"])
+    trend = category_hhi_trend(user, firm_kind)
+    out = []
+    for cat, ns in by_cat.items():
+        index = rules.hhi_from_counts(ns)
+        out.append({"category": cat, "hhi": index, "band": rules.hhi_band(index), "providers": len(ns),
+                    "critical_dependencies": sum(ns), "trend": trend.get(cat, [])})
+    return sorted(out, key=lambda r: -r["hhi"])
+
+
+def category_hhi_trend(user: User, firm_kind: str = "") -> dict[str, list[tuple[str, float]]]:
+    """HHI per category per month of submission, over every (non-withdrawn) submission."""
+    qs = SubmittedDependency.objects.across_firms(user).exclude(submission__decision="withdrawn").filter(
+        importance="critical")
+    if firm_kind:
+        qs = qs.filter(firm_kind=firm_kind)
+    rows = qs.values("provider_category", "provider_id", month=TruncMonth("submission__submitted_at")).annotate(
+        n=Count("id"))
+    grouped: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        grouped[r["provider_category"]][r["month"].strftime("%Y-%m")].append(r["n"])
+    return {cat: [(m, rules.hhi_from_counts(ns)) for m, ns in sorted(months.items())]
+            for cat, months in grouped.items()}
+
+
+# --- JSON lists (nth parties) -------------------------------------------------------------------
+
+def _elements_sql(inner_sql: str, column: str) -> str:
+    """FROM-clause that unnests a JSON list column of the inner query, per database."""
+    if connection.vendor == "postgresql":
+        return f"({inner_sql}) d CROSS JOIN LATERAL jsonb_array_elements_text(d.{column}) AS e(value)"
+    return f"({inner_sql}) d, json_each(d.{column}) AS e"
+
+
+def nth_party(user: User, firm_kind: str = "", limit: int = TOP) -> list[dict]:
+    """Providers named as subcontractors by many vendors: unnested and counted in the database."""
+    inner = latest_dependencies(user, firm_kind).values("organization_id", "provider_id", "subcontractor_ids")
+    sql, params = inner.query.sql_with_params()
+    value = "e.value" if connection.vendor == "postgresql" else "CAST(e.value AS TEXT)"
+    query = (
+        f"SELECT {value} AS sub, COUNT(DISTINCT d.provider_id), COUNT(DISTINCT d.organization_id), COUNT(*) "  # noqa: S608
+        f"FROM {_elements_sql(sql, 'subcontractor_ids')} GROUP BY {value} "
+        "ORDER BY 2 DESC, 3 DESC, 1 LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, limit])
+        found = [(int(sub), vendors, firms, deps) for sub, vendors, firms, deps in cursor.fetchall()]
+    names = {p.pk: p for p in ProviderCatalog.objects.filter(pk__in=[f[0] for f in found])}
+    return [{"provider": names.get(pk), "provider_id": pk, "vendors": v, "firms": f, "dependencies": d}
+            for pk, v, f, d in found]
+
+
+def _contains_any(column: str, ids: list[int]) -> Q:
+    """Rows whose JSON list ``column`` holds any of ``ids`` — in SQL on both databases."""
+    if not ids:
+        return Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        q = Q()
+        for pk in ids:
+            q |= Q(**{f"{column}__contains": [pk]})
+        return q
+    marks = ",".join(["%s"] * len(ids))
+    table = SubmittedDependency._meta.db_table
+    sub = RawSQL(  # noqa: S611 — ids are ints, passed as parameters
+        f"SELECT t.id FROM {table} t, json_each(t.{column}) e WHERE e.value IN ({marks})",  # noqa: S608
+        [int(i) for i in ids],
+    )
+    return Q(pk__in=sub)
+
+
+# --- drill-down ---------------------------------------------------------------------------------
+
+def provider_firms(user: User, provider_id: int, firm_kind: str = "") -> list[dict]:
+    """Firms and services depending on the provider, directly or through a vendor's subcontractor."""
+    qs = latest_dependencies(user, firm_kind).filter(Q(provider_id=provider_id) | _contains_any(
+        "subcontractor_ids", [provider_id]))
+    return list(
+        qs.values(
+            "organization_id", "firm_kind", "service_reference", "service_name", "importance", "rto_minutes",
+            "vendor_name", "provider_id", "strategy", "tested_redundancy", "best_recovery_minutes", "last_test_on",
+            "last_test_result", "is_spof", firm=F("organization__name"), as_of=F("submission__submitted_at"),
+        ).order_by("organization__name", "service_reference", "vendor_name")
+    )
+
+
+# --- simulation ---------------------------------------------------------------------------------
+
+def knocked_out_by(failed: list[int]) -> list[int]:
+    """Catalog providers that rely (known upstreams) on a failed provider: global data."""
+    return list(ProviderCatalog.objects.filter(upstreams__in=failed).exclude(pk__in=failed)
+                .values_list("pk", flat=True).distinct())
+
+
+def simulation_rows(user: User, failed: list[int], knocked: list[int], firm_kind: str = "") -> list[dict]:
+    """Only the rows the outage can reach (provider failed or knocked out, or a failed nth party)."""
+    qs = latest_dependencies(user, firm_kind).filter(
+        Q(provider_id__in=[*failed, *knocked]) | _contains_any("subcontractor_ids", failed))
+    return list(qs.values(*ROW_FIELDS, firm_name=F("organization__name"), as_of=F("submission__submitted_at")))
+
+
+def services_per_kind(user: User, firm_kind: str = "") -> dict[str, int]:
+    rows = latest_dependencies(user, firm_kind).values("firm_kind").annotate(n=Count(_SERVICE, distinct=True))
+    return {r["firm_kind"]: r["n"] for r in rows}
+
+
+# --- incidents ----------------------------------------------------------------------------------
+
+def event_incidents(user: User, event_id: int) -> list[dict]:
+    """Incidents firms reported for the event, in their latest submission, with their RTOs."""
+    rows = list(
+        SubmittedIncident.objects.across_firms(user)
+        .filter(outage_event_id=event_id, submission__is_latest=True)
+        .exclude(submission__decision="withdrawn")
+        .values("organization_id", "reference", "provider_id", "started_at", "ended_at", "duration_minutes",
+                "users_affected", "reported_to_supervisor_at", "declared_tested_redundancy",
+                firm=F("organization__name"), firm_kind=F("submission__firm_kind"),
+                as_of=F("submission__submitted_at"))
+        .order_by("organization__name", "reference")
+    )
+    # The smallest RTO among the firm's services on that provider: the tightest promise it made.
+    providers = {r["provider_id"] for r in rows}
+    rtos = (
+        latest_dependencies(user).filter(organization_id__in={r["organization_id"] for r in rows},
+                                         provider_id__in=providers)
+        .values("organization_id", "provider_id").annotate(rto=Min("rto_minutes"))
+    )
+    rto = {(r["organization_id"], r["provider_id"]): r["rto"] for r in rtos}
+    for r in rows:
+        r["rto_minutes"] = rto.get((r["organization_id"], r["provider_id"]))
+    return rows

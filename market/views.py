@@ -1,0 +1,75 @@
+"""Supervisor pages: market concentration, provider drill-down, incident analysis."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from accounts.tenancy import supervisor_view, view_of
+from market import rules, selectors, svg
+from market.forms import FIRM_KINDS
+from vendors.models import OutageEvent, ProviderCatalog
+
+
+def _kind(request) -> str:
+    kind = request.GET.get("kind", "")
+    return kind if kind in dict(FIRM_KINDS) else ""
+
+
+@supervisor_view
+def concentration(request):
+    kind = _kind(request)
+    providers = selectors.per_provider(request.user, kind)
+    return render(request, "market/concentration.html", {
+        "kind": kind,
+        "kinds": FIRM_KINDS,
+        "providers": providers,
+        "parents": selectors.per_parent(request.user, kind),
+        "countries": selectors.per_field(request.user, "provider_country", kind),
+        "locations": selectors.per_field(request.user, "data_location", kind),
+        "categories": selectors.category_hhi(request.user, kind),
+        "nth": selectors.nth_party(request.user, kind),
+        "firms": selectors.as_of_per_firm(request.user, kind),
+        "chart": svg.bar_chart([(p["brand"] or p["legal_name"], p["firms"]) for p in providers[:15]],
+                               title=_("Firms per provider")),
+    })
+
+
+@view_of(ProviderCatalog)
+@supervisor_view
+def provider_detail(request, pk):
+    provider = get_object_or_404(ProviderCatalog, pk=pk)
+    kind = _kind(request)
+    rows = selectors.provider_firms(request.user, provider.pk, kind)
+    for r in rows:
+        r["via"] = "direct" if r["provider_id"] == provider.pk else "subcontractor"
+    return render(request, "market/provider.html", {
+        "provider": provider, "rows": rows, "kind": kind, "kinds": FIRM_KINDS,
+        "firm_count": len({r["organization_id"] for r in rows}),
+    })
+
+
+@view_of(OutageEvent)
+@supervisor_view
+def incidents(request, pk):
+    event = get_object_or_404(OutageEvent.objects.select_related("provider"), pk=pk)
+    analysis = incident_analysis(request.user, event)
+    return render(request, "market/incidents.html", {
+        "event": event, **analysis,
+        "chart": svg.bar_chart([(b["label"], b["count"]) for b in analysis["distribution"]],
+                               title=_("Downtime distribution (minutes)")),
+    })
+
+
+def incident_analysis(user, event: OutageEvent) -> dict:
+    rows = selectors.event_incidents(user, event.pk)
+    for r in rows:
+        r["flag"] = rules.declared_vs_observed(r["declared_tested_redundancy"], r["duration_minutes"],
+                                               r["rto_minutes"])
+    return {
+        "incidents": rows,
+        "firm_count": len({r["organization_id"] for r in rows}),
+        "distribution": rules.downtime_distribution(r["duration_minutes"] for r in rows),
+        "flagged": [r for r in rows if r["flag"]],
+        "event_duration": event.duration_minutes,
+    }

@@ -1,0 +1,1 @@
+"""Excel imports: the vendor register (template, parse → dry-run plan, atomic apply)."""

@@ -1,0 +1,88 @@
+"""Applying a planned import: every sheet in one transaction, or nothing at all.
+
+Rows are saved one by one (not bulk_create) on purpose: each save goes through the audit signals,
+so every created or changed register row has its own audit event with before/after values. The
+plan is recomputed inside the transaction, against the register as it is now, and tiers are
+recomputed once at the end (not after every row, which would be quadratic in the register size).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from accounts.models import Organization
+from audit.context import acting_as, current
+from audit.recorder import record
+from core.concurrency import ConcurrentEditError
+from reports.imports.limits import ImportRefused
+from reports.imports.plan import CREATE, UPDATE, ImportPlan, PlannedRow, plan_import
+
+SHEET_ORDER = ("Vendors", "Services", "Dependencies", "Redundancy")
+
+
+class ImportInvalid(ImportRefused):
+    """Rows are invalid: ``errors`` lists them (sheet, row, column, message)."""
+
+    def __init__(self, plan: ImportPlan):
+        super().__init__(_("Nothing was imported: %(count)s problem(s) were found.") % {"count": len(plan.errors)},
+                         "invalid_rows")
+        self.plan = plan
+        self.errors = plan.errors
+
+
+def _write(planned: PlannedRow) -> None:
+    obj = planned.obj
+    if planned.action == CREATE:
+        obj.save()
+    else:
+        # Versioned like every other edit: someone saving this row since we read it wins a refusal.
+        model = type(obj)
+        bumped = model._base_manager.filter(pk=obj.pk, version=obj.version).update(version=F("version") + 1)
+        if not bumped:
+            raise ConcurrentEditError(model._base_manager.get(pk=obj.pk))
+        obj.version += 1
+        obj.save()
+    for name, values in planned.m2m.items():
+        if planned.action == CREATE or name in planned.changed:
+            getattr(obj, name).set(values)
+
+
+def apply_plan(plan: ImportPlan, organization: Organization, user=None, *, filename: str = "") -> ImportPlan:
+    """Write the plan atomically; returns the plan that was applied (recomputed inside the transaction).
+
+    Raises ImportInvalid (nothing written) when any row is invalid, before or at apply time.
+    """
+    if not plan.is_valid:
+        raise ImportInvalid(plan)
+    ctx = current()
+    actor = user if user is not None else ctx.actor
+    with acting_as(actor, organization, ctx.ip_address), transaction.atomic():
+        fresh = plan_import(plan.workbook, organization)
+        if not fresh.is_valid:
+            raise ImportInvalid(fresh)
+        for name in SHEET_ORDER:
+            for planned in fresh.sheets[name].rows:
+                if planned.action in (CREATE, UPDATE):
+                    _write(planned)
+        tiers_changed = _recompute_tiers(organization)
+        totals = fresh.totals()
+        record(
+            "create",
+            organization=organization,
+            actor=actor,
+            object_type="register_import",
+            object_repr=(filename or "register import")[:300],
+            changes={"summary": fresh.summary(), "totals": totals, "rows": fresh.workbook.data_rows,
+                     "tiers_changed": tiers_changed, "file": filename},
+        )
+    return fresh
+
+
+def _recompute_tiers(organization: Organization) -> int:
+    try:
+        from vendors.services import recompute_tiers
+    except ImportError:  # the register app without tiering: nothing to recompute
+        return 0
+    return recompute_tiers(organization)

@@ -1,0 +1,200 @@
+"""What the audit workbook shows of one assessment, as plain data: :class:`AssessmentView`.
+
+The builder (reports.workbooks.audit) only reads an AssessmentView, never models, so the same
+workbook can be written from live data (a draft, built here by :func:`live_assessment_view`) or
+from a submission's frozen snapshot (an adapter the review app adds, filling ``snapshot_sha256``).
+Row sources are callables returning iterators, so live data is streamed from the database in
+chunks while the workbook is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from accounts.models import Organization
+from audit.models import AuditEvent
+from reports.workbooks import register
+from reports.workbooks.labels import label, yes_no
+
+CHUNK = 500
+# Excel's limit is 32,767 characters per cell; longer change sets are cut (the log itself is whole).
+MAX_CELL = 32_000
+
+RowSource = Callable[[], Iterable[tuple]]
+
+
+@dataclass(frozen=True)
+class SectionLine:
+    code: str
+    name: str
+    score: float | None
+    applicable: int
+    answered: int
+
+
+@dataclass
+class AssessmentView:
+    firm: str
+    title: str
+    framework: str
+    framework_version: str
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    status: str
+    status_code: str
+    score: float | None
+    rating: str
+    rating_reasons: list[str]
+    sections: list[SectionLine]
+    checklist: RowSource
+    findings: RowSource
+    vendors: RowSource
+    redundancy: RowSource
+    incidents: RowSource
+    audit_trail: RowSource
+    snapshot_sha256: str = ""  # empty: live data
+    row_estimate: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_snapshot(self) -> bool:
+        return bool(self.snapshot_sha256)
+
+
+def assessment_for_export(organization: Organization | None, assessment_id: int):
+    """The firm's assessment, or None (never another firm's)."""
+    from compliance.models import Assessment
+
+    return (Assessment.objects.for_org(organization).select_related("framework", "organization")
+            .filter(pk=assessment_id).first())
+
+
+def _names(choices) -> dict[str, str]:
+    return {value: str(text) for value, text in choices.choices}
+
+
+def _checklist_rows(assessment) -> Iterator[tuple]:
+    from compliance.choices import Response
+    from compliance.models import Answer, Evidence, Requirement
+
+    org = assessment.organization
+    responses = _names(Response)
+    ids = assessment.applicable_requirement_ids()
+    reqs = (Requirement.objects.filter(pk__in=ids).select_related("section").order_by("order", "pk")
+            .only("ref", "text_ko", "text_en", "weight", "critical", "order", "section__code", "section__name_ko",
+                  "section__name_en"))
+    chunk: list = []
+    for req in reqs.iterator(chunk_size=CHUNK):
+        chunk.append(req)
+        if len(chunk) == CHUNK:
+            yield from _checklist_chunk(org, assessment, chunk, responses, Answer, Evidence)
+            chunk = []
+    if chunk:
+        yield from _checklist_chunk(org, assessment, chunk, responses, Answer, Evidence)
+
+
+def _checklist_chunk(org, assessment, reqs, responses, Answer, Evidence) -> Iterator[tuple]:
+    answers = {
+        a.requirement_id: a
+        for a in Answer.objects.for_org(org).filter(assessment=assessment, requirement__in=[r.pk for r in reqs])
+        .select_related("answered_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.for_org(org).order_by("created_at")))
+    }
+    for req in reqs:
+        a = answers.get(req.pk)
+        evidence = list(a.evidence.all()) if a else []
+        yield (
+            req.ref, f"{req.section.code}. {req.section.name}", req.text, req.weight, yes_no(req.critical),
+            responses.get(a.response, a.response) if a else "",
+            (a.comment or a.na_reason) if a else "",
+            "\n".join(e.original_name for e in evidence), "\n".join(e.sha256 for e in evidence),
+            (a.answered_by.email if a and a.answered_by else ""), a.answered_at if a else None,
+            "",  # supervisor comment: filled from the review once submissions exist
+        )
+
+
+def _finding_rows(assessment) -> Iterator[tuple]:
+    from compliance.choices import FindingSource, FindingStatus, Severity
+    from compliance.models import Finding
+
+    severity, source, status = _names(Severity), _names(FindingSource), _names(FindingStatus)
+    qs = (Finding.objects.for_org(assessment.organization).filter(assessment=assessment)
+          .order_by("severity", "due_date", "pk")
+          .values_list("title", "severity", "source", "requirement__ref", "status", "owner__email", "due_date",
+                       "remediation_plan", "description"))
+    for title, sev, src, ref, st, owner, due, plan, description in qs.iterator(chunk_size=CHUNK):
+        yield (title, severity.get(sev, sev), source.get(src, src), ref or "", status.get(st, st), owner or "",
+               due, plan, description)
+
+
+def _audit_events(assessment):
+    """The assessment's own events and its answers' events (object ids are stored as text)."""
+    from compliance.models import Answer
+
+    org = assessment.organization
+    answer_ids = [str(pk) for pk in Answer.objects.for_org(org).filter(assessment=assessment)
+                  .values_list("pk", flat=True)]
+    return AuditEvent.objects.for_org(org).filter(
+        Q(object_type="compliance.Assessment", object_id=str(assessment.pk))
+        | Q(object_type="compliance.Answer", object_id__in=answer_ids)
+    )
+
+
+def _audit_rows(assessment) -> Iterator[tuple]:
+    actions = _names(AuditEvent.Action)
+    qs = _audit_events(assessment).order_by("id").values_list(
+        "created_at", "actor_email", "action", "object_type", "object_repr", "changes")
+    for at, actor, action, otype, orepr, changes in qs.iterator(chunk_size=2000):
+        text = json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str) if changes else ""
+        yield at, actor, actions.get(action, action), otype.rsplit(".", 1)[-1], orepr, text[:MAX_CELL]
+
+
+def live_assessment_view(assessment) -> AssessmentView:
+    """An AssessmentView of a draft (or any assessment without a snapshot), from live data."""
+    from compliance.choices import AssessmentStatus
+    from compliance.models import Finding, Section
+    from compliance.scoring import describe
+
+    org = assessment.organization
+    details = (assessment.score_details or {}).get("sections", {})
+    sections = [
+        SectionLine(s.code, s.name, details.get(s.code, {}).get("score"), details.get(s.code, {}).get("applicable", 0),
+                    details.get(s.code, {}).get("answered", 0))
+        for s in Section.objects.filter(framework=assessment.framework).order_by("order", "pk")
+        if s.code in details
+    ]
+    estimate = (len(assessment.applicable_requirement_ids())
+                + Finding.objects.for_org(org).filter(assessment=assessment).count()
+                + register.register_row_estimate(org) + _audit_events(assessment).count())
+    return AssessmentView(
+        firm=org.display_name,
+        title=assessment.title,
+        framework=assessment.framework.name,
+        framework_version=assessment.framework.version,
+        period_start=assessment.period_start,
+        period_end=assessment.period_end,
+        status=_names(AssessmentStatus).get(assessment.status, assessment.status),
+        status_code=assessment.status,
+        score=float(assessment.score) if assessment.score is not None else None,
+        rating=assessment.rating,
+        rating_reasons=[describe(r) for r in assessment.rating_reasons or []],
+        sections=sections,
+        checklist=lambda: _checklist_rows(assessment),
+        findings=lambda: _finding_rows(assessment),
+        vendors=lambda: register.vendor_rows(org),
+        redundancy=lambda: register.redundancy_rows(org),
+        incidents=lambda: register.incident_rows(org),
+        audit_trail=lambda: _audit_rows(assessment),
+        row_estimate=estimate,
+    )
+
+
+def source_text(view: AssessmentView) -> str:
+    if view.is_snapshot:
+        return label("submitted snapshot")
+    return label("live data (draft)") if view.status_code == "draft" else f"{label('live data')} ({view.status})"

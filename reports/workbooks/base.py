@@ -1,0 +1,193 @@
+"""The machinery every workbook builder shares: typed columns, a streaming sheet writer, progress.
+
+Builders describe a sheet as a list of :class:`Column` and push rows of plain values; the writer
+turns each value into a cell of the column's kind. Every text goes through
+``reports.workbooks.cells`` (``safe_value``/``safe_cell``), so no builder can write a formula.
+Write-only mode keeps memory flat: a row is serialised as soon as it is appended.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reports.workbooks import styles
+from reports.workbooks.cells import safe_cell, safe_value
+from reports.workbooks.labels import label
+
+# Conditional colours: ratings A..D and red flags (SPOF, failed test). Rules are attached to the
+# column range when the sheet closes, so they cost nothing per row.
+GOOD = PatternFill("solid", fgColor="C6EFCE")
+FAIR = PatternFill("solid", fgColor="FFEB9C")
+POOR = PatternFill("solid", fgColor="F8CBAD")
+BAD = PatternFill("solid", fgColor="FFC7CE")
+BAD_FONT = Font(color="9C0006", bold=True)
+RATING_FILLS = {"A": GOOD, "B": GOOD, "C": FAIR, "D": BAD}
+
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its English header (translated when written), width and kind of value.
+
+    ``highlight`` maps exact cell texts to fills (conditional formatting, e.g. {"SPOF": BAD}).
+    Its keys are resolved through :func:`label` so they match the translated cell text.
+    """
+
+    header: str
+    kind: str = "text"  # text, long, int, number, date, datetime, code
+    width: int | str | None = None
+    highlight: dict[str, PatternFill] = field(default_factory=dict)
+
+
+_KIND_WIDTH = {"text": "short", "long": "long", "int": "number", "number": "number",
+               "date": "date", "datetime": 17, "code": "code"}
+
+
+def excel_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
+    """Excel has no time zones: write the local (Asia/Seoul) wall time."""
+    if value is None:
+        return None
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(tzinfo=None, microsecond=0)
+
+
+class Progress:
+    """Counts rows against an estimate and reports whole percents, at most every half second.
+
+    ``throttle_ms`` sleeps after each row: only the services tests set it, to make a build slow
+    enough to kill a worker in the middle of it.
+    """
+
+    def __init__(self, callback: ProgressCallback | None = None, total: int = 0, throttle_ms: int = 0):
+        self.callback = callback
+        self.total = max(total, 1)
+        self.done = 0
+        self.throttle = throttle_ms / 1000
+        self._last_percent = -1
+        self._last_report = 0.0
+
+    def add_total(self, rows: int) -> None:
+        self.total += rows
+
+    def tick(self, rows: int = 1) -> None:
+        self.done += rows
+        if self.throttle:
+            time.sleep(self.throttle)
+        if self.callback is None:
+            return
+        # Never report 100 before the file is complete: the job sets 100 when it is "done".
+        percent = min(99, self.done * 100 // self.total)
+        now = time.monotonic()
+        if percent != self._last_percent and (now - self._last_report >= 0.5 or self.throttle):
+            self._last_percent, self._last_report = percent, now
+            self.callback(percent)
+
+
+class SheetWriter:
+    """Streams one sheet: header row (frozen, filtered, styled), then typed rows."""
+
+    def __init__(self, wb: Workbook, title: str, columns: list[Column], progress: Progress | None = None,
+                 header_row: bool = True):
+        self.ws = wb.create_sheet(title=label(title)[:31])
+        self.columns = columns
+        self.progress = progress
+        self.rows = 0
+        self._header_row = header_row
+        styles.set_widths(self.ws, [c.width or _KIND_WIDTH.get(c.kind, "short") for c in columns])
+        if header_row:
+            # Must be set before the first row: write-only sheets write their views up front.
+            self.ws.freeze_panes = "A2"
+            self.ws.append(safe_cell(self.ws, label(c.header), **styles.header_style()) for c in columns)
+            self.rows = 1
+        self._makers = [self._maker(c) for c in columns]
+
+    def _maker(self, column: Column) -> Callable[[Any], Any]:
+        ws = self.ws
+        if column.kind == "long":
+            return lambda v: safe_cell(ws, v, alignment=styles.WRAP) if v not in (None, "") else None
+        if column.kind == "date":
+            return lambda v: _formatted(ws, v, styles.DATE_FORMAT)
+        if column.kind == "datetime":
+            return lambda v: _formatted(ws, excel_datetime(v), styles.DATETIME_FORMAT)
+        if column.kind == "int":
+            return lambda v: _formatted(ws, v, styles.INTEGER_FORMAT)
+        if column.kind == "number":
+            return lambda v: _formatted(ws, v, "0.0")
+        return safe_value
+
+    def append(self, values: Iterable[Any]) -> None:
+        self.ws.append([make(v) for make, v in zip(self._makers, values, strict=True)])
+        self.rows += 1
+        if self.progress is not None:
+            self.progress.tick()
+
+    def append_all(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.append(row)
+
+    def close(self) -> None:
+        """Filter and conditional colours over the written range (written at the end of the sheet)."""
+        last_col = get_column_letter(len(self.columns))
+        last_row = max(self.rows, 2)
+        if self._header_row:
+            self.ws.auto_filter.ref = f"A1:{last_col}{last_row}"
+        first = 2 if self._header_row else 1
+        for index, column in enumerate(self.columns, start=1):
+            letter = get_column_letter(index)
+            for text, fill in column.highlight.items():
+                shown = label(text) if text not in RATING_FILLS else text
+                # A conditional-format rule holds an Excel expression, not a cell: the quoted
+                # literal is our own fixed text, never user input.
+                self.ws.conditional_formatting.add(
+                    f"{letter}{first}:{letter}{last_row}",
+                    CellIsRule(operator="equal", formula=[_excel_string(shown)], fill=fill,
+                               font=BAD_FONT if fill is BAD else None),
+                )
+
+
+def _excel_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _formatted(ws, value: Any, number_format: str) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return safe_value(value)
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def new_workbook() -> Workbook:
+    return Workbook(write_only=True)
+
+
+def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]]) -> None:
+    """A two-column sheet (cover): translated labels on the left, values on the right."""
+    ws = wb.create_sheet(title=label(title)[:31])
+    styles.set_widths(ws, [28, 70])
+    bold = Font(bold=True)
+    for key, value in pairs:
+        if isinstance(value, datetime.datetime):
+            cell = WriteOnlyCell(ws, value=excel_datetime(value))
+            cell.number_format = styles.DATETIME_FORMAT
+        elif isinstance(value, datetime.date):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = styles.DATE_FORMAT
+        else:
+            cell = safe_cell(ws, value, alignment=styles.WRAP)
+        ws.append([safe_cell(ws, label(key), font=bold), cell])

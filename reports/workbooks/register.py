@@ -1,0 +1,247 @@
+"""The register workbook of one firm, and the register sheets the audit workbook reuses.
+
+Each ``*_rows`` function is a generator of plain tuples in its ``*_COLUMNS`` order, reading the
+database in chunks (``.iterator(chunk_size=...)``): memory stays flat whatever the register's
+size. A snapshot adapter can feed the same sheets from frozen data instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from accounts.models import Organization
+from reports.workbooks.base import BAD, Column, Progress, SheetWriter, new_workbook
+from reports.workbooks.labels import label, yes_no
+from vendors import rules, selectors
+from vendors.choices import (
+    DataLocation,
+    DependencyRole,
+    Importance,
+    ProviderCategory,
+    Strategy,
+    SwitchTime,
+    TestResult,
+    VendorStatus,
+)
+from vendors.models import BusinessService, Dependency, FailoverTest, Incident, RedundancyMeasure, Vendor
+
+CHUNK = 1000
+# Dependencies whose SPOF facts are loaded together (6 queries per chunk, see dependency_facts).
+SPOF_CHUNK = 500
+
+
+def _names(choices) -> dict[str, str]:
+    """value → label in the active language (evaluated inside the job's translation override)."""
+    return {value: str(text) for value, text in choices.choices}
+
+
+VENDOR_COLUMNS = [
+    Column("Reference", "code"), Column("Name", width="name"), Column("Provider", width="name"),
+    Column("Category"), Column("Jurisdiction", width="flag"), Column("Data location"),
+    Column("Sensitive data shared", width="flag"), Column("Status", width="code"),
+    Column("Contract start", "date"), Column("Contract end", "date"), Column("Notice period (days)", "int"),
+    Column("Audit rights", width="flag"), Column("Supervisory access", width="flag"),
+    Column("Exit clause", width="flag"), Column("Exit plan", width="flag"),
+]
+
+
+def vendor_rows(organization: Organization) -> Iterator[tuple]:
+    category, location, status = _names(ProviderCategory), _names(DataLocation), _names(VendorStatus)
+    qs = Vendor.objects.for_org(organization).order_by("reference").values_list(
+        "reference", "name", "catalog__legal_name", "category", "jurisdiction", "data_location",
+        "shares_personal_credit", "shares_unique_id", "shares_crypto_keys", "status", "contract_start",
+        "contract_end", "notice_period_days", "audit_rights", "supervisory_access", "exit_clause",
+        "exit_plan_exists",
+    )
+    for (ref, name, provider, cat, juris, loc, credit, uid, keys, st, start, end, notice,
+         audit, access, exit_clause, exit_plan) in qs.iterator(chunk_size=CHUNK):
+        yield (ref, name, provider, category.get(cat, cat), juris, location.get(loc, loc),
+               yes_no(credit or uid or keys), status.get(st, st), start, end, notice,
+               yes_no(audit), yes_no(access), yes_no(exit_clause), yes_no(exit_plan))
+
+
+SERVICE_COLUMNS = [
+    Column("Reference", "code"), Column("Name", width="name"), Column("Importance", width="code"),
+    Column("Core business", width="flag"), Column("RTO (minutes)", "int"),
+    Column("Maximum tolerable downtime (minutes)", "int"), Column("Customers affected", "int"),
+]
+
+
+def service_rows(organization: Organization) -> Iterator[tuple]:
+    importance = _names(Importance)
+    qs = BusinessService.objects.for_org(organization).order_by("reference").values_list(
+        "reference", "name", "importance", "is_core_business", "rto_minutes",
+        "max_tolerable_downtime_minutes", "customers_affected",
+    )
+    for ref, name, imp, core, rto, mtd, customers in qs.iterator(chunk_size=CHUNK):
+        yield ref, name, importance.get(imp, imp), yes_no(core), rto, mtd, customers
+
+
+DEPENDENCY_COLUMNS = [
+    Column("Service", width="name"), Column("Vendor", width="name"), Column("Role", width="code"),
+    Column("Tier", width="flag", highlight={"T1": BAD}), Column("Materiality score", "int"),
+    Column("Gates", width="code"), Column("Time to switch"), Column("Notes", "long"),
+]
+
+
+def dependency_rows(organization: Organization) -> Iterator[tuple]:
+    role, switch = _names(DependencyRole), _names(SwitchTime)
+    qs = Dependency.objects.for_org(organization).order_by("service__reference", "vendor__reference", "role")
+    qs = qs.values_list("service__name", "vendor__name", "role", "tier_override", "computed_tier",
+                        "tier_score", "tier_gates", "substitutability", "notes")
+    for service, vendor, r, override, computed, score, gates, sub, notes in qs.iterator(chunk_size=CHUNK):
+        yield (service, vendor, role.get(r, r), override or computed, score, ", ".join(gates or []),
+               switch.get(sub, sub), notes)
+
+
+REDUNDANCY_COLUMNS = [
+    Column("Service", width="name"), Column("Vendor", width="name"), Column("Role", width="code"),
+    Column("Tier", width="flag"), Column("RTO (minutes)", "int"), Column("Strategy"),
+    Column("Alternate", width="name"), Column("Expected switch-over (minutes)", "int"),
+    Column("Last test", "date"), Column("Result", width="code", highlight={"Fail": BAD}),
+    Column("Achieved recovery (minutes)", "int"), Column("Within RTO", width="flag", highlight={"No": BAD}),
+    Column("SPOF", width="flag", highlight={"SPOF": BAD}), Column("SPOF reasons", "long"),
+]
+
+
+def _spof_reasons(organization: Organization, dependency_ids: list[int]) -> dict[int, list[str]]:
+    facts = selectors.dependency_facts(organization, dependency_ids=dependency_ids)
+    found: dict[int, list[str]] = {}
+    for finding in rules.find_single_points_of_failure(facts, timezone.localdate()):
+        found.setdefault(finding.dependency_id, []).append(finding.message)
+    return found
+
+
+def redundancy_rows(organization: Organization) -> Iterator[tuple]:
+    """Service x vendor: one row per measure (or one "no measure" row), with the latest test and
+    the SPOF verdict of vendors.rules, computed chunk by chunk so memory stays flat."""
+    role, strategy, result = _names(DependencyRole), _names(Strategy), _names(TestResult)
+    dep_ids = list(Dependency.objects.for_org(organization).order_by("service__reference", "vendor__reference",
+                                                                     "role").values_list("pk", flat=True))
+    latest = FailoverTest.objects.filter(measure=OuterRef("pk")).order_by("-tested_on", "-id")
+    for start in range(0, len(dep_ids), SPOF_CHUNK):
+        chunk = dep_ids[start:start + SPOF_CHUNK]
+        spofs = _spof_reasons(organization, chunk)
+        deps = Dependency.objects.for_org(organization).filter(pk__in=chunk).values_list(
+            "pk", "service__name", "vendor__name", "role", "tier_override", "computed_tier",
+            "service__rto_minutes",
+        )
+        by_id = {row[0]: row for row in deps}
+        measures: dict[int, list[tuple]] = {}
+        mqs = (
+            RedundancyMeasure.objects.for_org(organization).filter(dependency_id__in=chunk)
+            .annotate(
+                last_on=Subquery(latest.values("tested_on")[:1]),
+                last_result=Subquery(latest.values("result")[:1]),
+                last_minutes=Subquery(latest.values("achieved_recovery_minutes")[:1]),
+            )
+            .order_by("id")
+            .values_list("dependency_id", "strategy", "alternate_provider__legal_name", "alternate_in_house",
+                         "expected_switch_minutes", "last_on", "last_result", "last_minutes")
+        )
+        for m in mqs:
+            measures.setdefault(m[0], []).append(m)
+        for dep_id in chunk:
+            _pk, service, vendor, r, override, computed, rto = by_id[dep_id]
+            reasons = spofs.get(dep_id, [])
+            flag = label("SPOF") if reasons else ""
+            head = (service, vendor, role.get(r, r), override or computed, rto)
+            tail = (flag, "\n".join(reasons))
+            if not measures.get(dep_id):
+                yield (*head, label("No measure"), None, None, None, None, None, None, *tail)
+                continue
+            for _d, strat, alt, in_house, expected, last_on, last_result, minutes in measures[dep_id]:
+                within = None if minutes is None else yes_no(minutes <= rto)
+                yield (*head, strategy.get(strat, strat), alt or (label("In-house") if in_house else ""),
+                       expected, last_on, result.get(last_result, last_result or ""), minutes, within or "",
+                       *tail)
+
+
+FAILOVER_COLUMNS = [
+    Column("Service", width="name"), Column("Vendor", width="name"), Column("Strategy"),
+    Column("Test date", "date"), Column("Scenario", "long"), Column("Result", width="code", highlight={"Fail": BAD}),
+    Column("Achieved recovery (minutes)", "int"), Column("Within RTO", width="flag", highlight={"No": BAD}),
+    Column("Evidence SHA-256", width=66), Column("Notes", "long"),
+]
+
+
+def failover_rows(organization: Organization) -> Iterator[tuple]:
+    strategy, result = _names(Strategy), _names(TestResult)
+    qs = FailoverTest.objects.for_org(organization).order_by("-tested_on", "-id").values_list(
+        "measure__dependency__service__name", "measure__dependency__vendor__name", "measure__strategy",
+        "tested_on", "scenario", "result", "achieved_recovery_minutes",
+        "measure__dependency__service__rto_minutes", "evidence_sha256", "notes",
+    )
+    for service, vendor, strat, on, scenario, res, minutes, rto, sha, notes in qs.iterator(chunk_size=CHUNK):
+        within = "" if minutes is None else yes_no(minutes <= rto)
+        yield (service, vendor, strategy.get(strat, strat), on, scenario, result.get(res, res), minutes, within,
+               sha, notes)
+
+
+INCIDENT_COLUMNS = [
+    Column("Reference", "code"), Column("Provider", width="name"), Column("Vendor", width="name"),
+    Column("Start", "datetime"), Column("End", "datetime"), Column("Duration (minutes)", "int"),
+    Column("Users affected", "int"), Column("Customer impact", "long"),
+    Column("Reported to the supervisor", "datetime"),
+    Column("Root cause", "long"), Column("Market-wide outage", width="name"), Column("Affected services", "long"),
+]
+
+
+def incident_rows(organization: Organization) -> Iterator[tuple]:
+    # iterator(chunk_size) with prefetch_related prefetches per chunk (Django >= 4.1).
+    qs = (
+        Incident.objects.for_org(organization).order_by("-started_at", "-id")
+        .select_related("provider", "vendor", "outage_event")
+        .prefetch_related("affected_services")
+        .only("reference", "provider__legal_name", "provider__brand", "provider__name_ko", "vendor__name",
+              "outage_event__name", "outage_event__name_ko", "started_at", "ended_at", "users_affected",
+              "customer_impact", "reported_to_supervisor_at", "root_cause", "organization_id")
+    )
+    for inc in qs.iterator(chunk_size=CHUNK):
+        yield (inc.reference, inc.provider.legal_name, inc.vendor.name if inc.vendor else "",
+               inc.started_at, inc.ended_at, inc.duration_minutes, inc.users_affected, inc.customer_impact,
+               inc.reported_to_supervisor_at, inc.root_cause, str(inc.outage_event) if inc.outage_event else "",
+               ", ".join(s.name for s in inc.affected_services.all()))
+
+
+def register_row_estimate(organization: Organization) -> int:
+    """Rows the register workbook will write (for the progress bar): a handful of COUNTs."""
+    return (
+        Vendor.objects.for_org(organization).count()
+        + BusinessService.objects.for_org(organization).count()
+        + 2 * Dependency.objects.for_org(organization).count()
+        + RedundancyMeasure.objects.for_org(organization).count()
+        + FailoverTest.objects.for_org(organization).count()
+        + Incident.objects.for_org(organization).count()
+    )
+
+
+REGISTER_SHEETS = [
+    ("Vendors", VENDOR_COLUMNS, vendor_rows),
+    ("Services", SERVICE_COLUMNS, service_rows),
+    ("Dependencies", DEPENDENCY_COLUMNS, dependency_rows),
+    ("Redundancy matrix", REDUNDANCY_COLUMNS, redundancy_rows),
+    ("Failover tests", FAILOVER_COLUMNS, failover_rows),
+    ("Incidents", INCIDENT_COLUMNS, incident_rows),
+]
+
+
+def build_register_workbook(organization: Organization, target, progress: Progress | None = None) -> int:
+    """Write the firm's register to ``target`` (a path or a binary file object); returns data rows.
+
+    Call it inside ``translation.override(language)``: headers and value labels follow it.
+    """
+    progress = progress or Progress()
+    progress.add_total(register_row_estimate(organization))
+    wb = new_workbook()
+    rows = 0
+    for title, columns, row_source in REGISTER_SHEETS:
+        sheet = SheetWriter(wb, title, columns, progress)
+        sheet.append_all(row_source(organization))
+        sheet.close()
+        rows += sheet.rows - 1
+    wb.save(target)
+    return rows

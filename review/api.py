@@ -1,0 +1,221 @@
+"""Review API: firm submissions and notifications (scoped), and the supervisor queue (cross-firm)."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import Membership, User
+from accounts.tenancy import get_for_org_or_404
+from compliance.models import Assessment
+from core.api import ActiveOrganizationAPIMixin, ReadOnlyOrEditor, TenantReadOnlyViewSet
+from review import selectors, services, workflow
+from review.diff import diff_snapshots
+from review.models import Notification, ReviewComment, Submission
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.EmailField(source="author.email", read_only=True)
+
+    class Meta:
+        model = ReviewComment
+        fields = ["id", "requirement_ref", "body", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    firm = serializers.CharField(source="organization.name", read_only=True)
+    status = serializers.CharField(source="assessment.status", read_only=True)
+    assignee = serializers.EmailField(source="assignee.email", read_only=True, default=None)
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id", "firm", "firm_kind", "assessment", "number", "framework_label", "score", "rating", "critical_gaps",
+            "submitted_at", "review_deadline", "assignee", "status", "decision", "decision_reason", "snapshot_sha256",
+        ]
+
+
+class SubmissionDetailSerializer(SubmissionSerializer):
+    snapshot = serializers.SerializerMethodField()
+    comments = CommentSerializer(many=True, read_only=True)
+
+    class Meta(SubmissionSerializer.Meta):
+        fields = [*SubmissionSerializer.Meta.fields, "snapshot", "comments"]
+
+    def get_snapshot(self, obj) -> dict:
+        return services.submission_document(obj)
+
+
+class SubmitSerializer(serializers.Serializer):
+    assessment = serializers.IntegerField()
+
+
+def _refusal(exc) -> Response:
+    if isinstance(exc, services.SubmissionProblems):
+        body = {"code": "not_submittable", "message": "The assessment cannot be submitted yet.",
+                "fields": {"non_field_errors": exc.messages}}
+        return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return Response({"error": {"code": "invalid", "message": "Some fields are not valid.", "fields": fields}},
+                        status=status.HTTP_400_BAD_REQUEST)
+    return Response({"error": {"code": "transition_refused", "message": str(exc), "fields": {}}},
+                    status=status.HTTP_409_CONFLICT)
+
+
+class FirmSubmissionViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
+    """The active firm's submissions. POST {assessment} submits; /withdraw/ withdraws."""
+
+    queryset = Submission.objects.all()
+    serializer_class = SubmissionDetailSerializer
+    permission_classes = [permissions.IsAuthenticated, ReadOnlyOrEditor]
+    filterset_fields = ["assessment", "decision"]
+
+    def optimize_queryset(self, queryset):
+        return queryset.select_related("organization", "assessment", "assignee").prefetch_related("comments__author")
+
+    @extend_schema(request=SubmitSerializer, responses=SubmissionSerializer)
+    def create(self, request, *args, **kwargs):
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment = get_for_org_or_404(Assessment, request.organization, pk=data.validated_data["assessment"])
+        try:
+            submission = services.submit(assessment=assessment, actor=request.user, role=request.role)
+        except (services.SubmissionProblems, workflow.TransitionRefused) as exc:
+            return _refusal(exc)
+        return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        submission = self.get_object()
+        try:
+            services.withdraw(assessment=submission.assessment, actor=request.user, role=request.role)
+        except workflow.TransitionRefused as exc:
+            return _refusal(exc)
+        return Response(SubmissionSerializer(submission).data)
+
+
+class IsSupervisor(permissions.BasePermission):
+    def has_permission(self, request, view):
+        if not getattr(request._request, "is_supervisor", False):
+            raise Http404
+        return True
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "request_changes"])
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField()
+
+
+class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewSet):
+    """Supervisors: every firm's submitted assessments (never drafts), and the review steps."""
+
+    audience = "supervisor"
+    queryset = Submission.objects.all()
+    permission_classes = [permissions.IsAuthenticated, IsSupervisor]
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.review_queue(self.request.user, self.request.query_params)
+
+    def get_object(self):
+        return selectors.supervisor_submission(self.request.user, self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        return SubmissionDetailSerializer if self.action == "retrieve" else SubmissionSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if "pk" in self.kwargs:
+            self.get_object()  # 404 before 405, as everywhere
+
+    def _step(self, request, run):
+        submission = self.get_object()
+        try:
+            run(submission)
+        except (workflow.TransitionRefused, ValidationError) as exc:
+            return _refusal(exc)
+        return Response(SubmissionSerializer(selectors.supervisor_submission(request.user, submission.pk)).data)
+
+    @extend_schema(request=None, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        return self._step(request, lambda s: services.claim(submission=s, actor=request.user, role=request.role))
+
+    @extend_schema(request=AssignSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        data = AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        staff = Membership.objects.regulator_staff().filter(user_id=data.validated_data["assignee"]).first()
+        if staff is None:
+            return _refusal(ValidationError({"assignee": "Choose a supervisor."}))
+        assignee: User = staff.user
+        return self._step(request, lambda s: services.assign(
+            submission=s, assignee=assignee, actor=request.user, role=request.role))
+
+    @extend_schema(request=CommentSerializer, responses=CommentSerializer)
+    @action(detail=True, methods=["post"])
+    def comments(self, request, pk=None):
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            note = services.comment(submission=self.get_object(), actor=request.user, role=request.role,
+                                    body=data.validated_data["body"],
+                                    requirement_ref=data.validated_data.get("requirement_ref", ""))
+        except (workflow.TransitionRefused, ValidationError) as exc:
+            return _refusal(exc)
+        return Response(CommentSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecisionSerializer, responses=SubmissionSerializer)
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None):
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._step(request, lambda s: services.decide(
+            submission=s, actor=request.user, role=request.role, **data.validated_data))
+
+    @action(detail=True, methods=["get"])
+    def diff(self, request, pk=None):
+        submission = self.get_object()
+        if not submission.previous_id:
+            return Response({"changes": []})
+        d = diff_snapshots(services.submission_document(submission.previous), services.submission_document(submission))
+        return Response({"changes": [c.__dict__ for c in d.changes], "score_before": d.score_before,
+                         "score_after": d.score_after, "rating_before": d.rating_before, "rating_after": d.rating_after})
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "url", "read_at", "created_at"]
+
+
+class NotificationViewSet(TenantReadOnlyViewSet):
+    queryset = Notification.objects.all()
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().filter(recipient=self.request.user)
+
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        from django.utils import timezone
+
+        note = self.get_object()
+        note.read_at = note.read_at or timezone.now()
+        note.save(update_fields=["read_at", "updated_at"])
+        return Response(NotificationSerializer(note).data)
+
+
+def register(router) -> None:
+    router.register("submissions", FirmSubmissionViewSet, basename="submission")
+    router.register("review/queue", ReviewQueueViewSet, basename="review-queue")
+    router.register("notifications", NotificationViewSet, basename="notification")

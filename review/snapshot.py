@@ -1,0 +1,182 @@
+"""Freezing what a firm submits: one canonical JSON document, and the register rows for analytics.
+
+Canonical means: keys sorted, no insignificant whitespace, UTF-8, dates in ISO 8601, so that the
+same content always gives the same bytes and therefore the same sha256.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from compliance.models import Answer, Assessment, Evidence, Finding, Requirement
+from vendors import rules
+from vendors.models import Dependency, Incident
+from vendors.selectors import dependency_facts
+
+SCHEMA_VERSION = 1
+STRATEGY_STRENGTH = [
+    "none", "manual_workaround", "cold_standby", "warm_standby", "in_house", "active_passive", "active_active",
+]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def canonical_json(document: dict) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
+def _assessment_part(assessment: Assessment) -> dict:
+    org = assessment.organization
+    applicable = set(assessment.applicable_requirement_ids())
+    requirements = Requirement.objects.filter(pk__in=applicable).select_related("section").order_by("order")
+    answers = {
+        a.requirement_id: a
+        for a in Answer.objects.for_org(org).filter(assessment=assessment).select_related("answered_by")
+    }
+    evidence: dict[int, list[dict]] = {}
+    for e in Evidence.objects.for_org(org).filter(answer__assessment=assessment).order_by("id"):
+        evidence.setdefault(e.answer_id, []).append(
+            {"id": e.pk, "name": e.original_name, "sha256": e.sha256, "size": e.size}
+        )
+    items = []
+    for req in requirements:
+        answer = answers.get(req.pk)
+        items.append({
+            "ref": req.ref,
+            "section": req.section.code,
+            "section_name": {"ko": req.section.name_ko, "en": req.section.name_en},
+            "text": {"ko": req.text_ko, "en": req.text_en},
+            "weight": req.weight,
+            "critical": req.critical,
+            "response": answer.response if answer else None,
+            "comment": answer.comment if answer else "",
+            "na_reason": answer.na_reason if answer else "",
+            "answered_by": answer.answered_by.email if answer and answer.answered_by else "",
+            "answered_at": answer.answered_at if answer else None,
+            "evidence": evidence.get(answer.pk, []) if answer else [],
+        })
+    findings = [
+        {
+            "title": f.title, "severity": f.severity, "status": f.status, "source": f.source,
+            "requirement": f.requirement.ref if f.requirement_id else "", "due_date": f.due_date,
+            "remediation_plan": f.remediation_plan,
+        }
+        for f in Finding.objects.for_org(org).filter(assessment=assessment).select_related("requirement").order_by("id")
+    ]
+    fw = assessment.framework
+    return {
+        "id": assessment.pk,
+        "title": assessment.title,
+        "scope": assessment.scope,
+        "vendor": assessment.vendor.name if assessment.vendor_id else None,
+        "framework": {"code": fw.code, "version": fw.version, "name": {"ko": fw.name_ko, "en": fw.name_en}},
+        "period": [assessment.period_start, assessment.period_end],
+        "score": assessment.score,
+        "rating": assessment.rating,
+        "rating_reasons": assessment.rating_reasons,
+        "section_scores": assessment.score_details,
+        "requirements": items,
+        "findings": findings,
+    }
+
+
+def _strongest(measures: list) -> Any:
+    real = [m for m in measures if m.strategy != "none"]
+    return max(real, key=lambda m: STRATEGY_STRENGTH.index(m.strategy)) if real else None
+
+
+def register_rows(organization, today: datetime.date) -> tuple[list[dict], list[dict]]:
+    """The firm's register as plain rows: one per dependency, one per incident."""
+    facts = {f.dependency_id: f for f in dependency_facts(organization)}
+    deps = (
+        Dependency.objects.for_org(organization)
+        .select_related("service", "vendor__catalog")
+        .prefetch_related("vendor__subcontractors", "measures__tests", "measures__shared_upstreams",
+                          "measures__alternate_provider__upstreams")
+        .order_by("service__reference", "vendor__reference", "role")
+    )
+    rows = []
+    for dep in deps:
+        fact = facts[dep.pk]
+        measures = list(dep.measures.all())
+        best = _strongest(measures)
+        tests = [t for m in measures if m.strategy != "none" for t in m.tests.all()]
+        last = max(tests, key=lambda t: t.tested_on, default=None)
+        window = rules.months_before(today, 12)
+        passes = [t for t in tests if t.result == "pass"]
+        recent_passes = [t for t in passes if t.tested_on >= window]
+        timed = [t.achieved_recovery_minutes for t in recent_passes if t.achieved_recovery_minutes is not None]
+        reasons = rules.spof_reasons(fact, today)
+        shared = sorted({u.pk for m in measures for u in m.shared_upstreams.all()})
+        rows.append({
+            "service_reference": dep.service.reference,
+            "service_name": dep.service.name,
+            "importance": dep.service.importance,
+            "is_core_business": dep.service.is_core_business,
+            "rto_minutes": dep.service.rto_minutes,
+            "customers_affected": dep.service.customers_affected,
+            "vendor_name": dep.vendor.name,
+            "provider_id": dep.vendor.catalog_id,
+            "provider_parent": dep.vendor.catalog.parent_group,
+            "provider_category": dep.vendor.catalog.category,
+            "provider_country": dep.vendor.catalog.country,
+            "data_location": dep.vendor.data_location,
+            "role": dep.role,
+            "tier": dep.tier,
+            "strategy": best.strategy if best else "none",
+            "alternate_provider_id": best.alternate_provider_id if best else None,
+            "alternate_in_house": bool(best and best.alternate_in_house),
+            "alternate_upstream_ids": sorted(u.pk for u in best.alternate_provider.upstreams.all())
+            if best and best.alternate_provider_id else [],
+            "shared_upstream_ids": shared,
+            "has_shared_upstream": any(code == "shared_upstream" for code, _ in reasons),
+            "last_test_on": last.tested_on if last else None,
+            "last_test_result": last.result if last else "",
+            "last_pass_on": max((t.tested_on for t in passes), default=None),
+            "best_recovery_minutes": min(timed) if timed else None,
+            "tested_redundancy": bool(timed and min(timed) <= dep.service.rto_minutes)
+            or bool(recent_passes and not timed),
+            "is_spof": bool(reasons) and dep.service.importance in ("critical", "important"),
+            "spof_reasons": [code for code, _ in reasons],
+            "subcontractor_ids": sorted(s.pk for s in dep.vendor.subcontractors.all()),
+        })
+    incidents = []
+    for inc in Incident.objects.for_org(organization).select_related("provider").order_by("started_at", "id"):
+        incidents.append({
+            "reference": inc.reference,
+            "provider_id": inc.provider_id,
+            "outage_event_id": inc.outage_event_id,
+            "started_at": inc.started_at,
+            "ended_at": inc.ended_at,
+            "duration_minutes": inc.duration_minutes,
+            "users_affected": inc.users_affected,
+            "reported_to_supervisor_at": inc.reported_to_supervisor_at,
+            "declared_tested_redundancy": any(
+                r["provider_id"] == inc.provider_id and r["tested_redundancy"] for r in rows
+            ),
+        })
+    return rows, incidents
+
+
+def build_snapshot(assessment: Assessment, *, submitted_by, submitted_at: datetime.datetime, number: int) -> dict:
+    org = assessment.organization
+    dependencies, incidents = register_rows(org, timezone.localdate(submitted_at))
+    return {
+        "schema": SCHEMA_VERSION,
+        "submission": {"number": number, "submitted_at": submitted_at, "submitted_by": submitted_by.email},
+        "firm": {"id": org.pk, "name": org.name, "name_ko": org.name_ko, "kind": org.kind,
+                 "business_registration_number": org.business_registration_number},
+        "assessment": _assessment_part(assessment),
+        "register": {"dependencies": dependencies, "incidents": incidents},
+    }

@@ -1,0 +1,124 @@
+"""The scoring module: worked examples, knock-out rules and properties (hypothesis)."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compliance import scoring
+from compliance.scoring import Item
+
+RESPONSES = ["compliant", "partial", "non_compliant", "not_applicable", None]
+BETTER = {"non_compliant": "partial", "partial": "compliant"}
+
+items_strategy = st.lists(
+    st.builds(
+        Item,
+        ref=st.text("ABCDEFGH123456789", min_size=1, max_size=4),
+        section=st.sampled_from("ABCDE"),
+        weight=st.integers(1, 5),
+        critical=st.booleans(),
+        response=st.sampled_from(RESPONSES),
+    ),
+    max_size=40,
+)
+
+
+def test_section_and_overall_scores_are_weighted_means():
+    result = scoring.score([
+        Item("A1", "A", 4, response="compliant"),
+        Item("A2", "A", 2, response="non_compliant"),
+        Item("B1", "B", 3, response="partial"),
+        Item("B2", "B", 1, response="not_applicable"),
+    ])
+    assert result.details["A"]["score"] == 66.67
+    assert result.details["B"]["score"] == 50.0
+    # (4·1 + 2·0 + 3·0.5) / 9 = 61.11
+    assert result.score == 61.11
+    assert result.rating == "C"
+    assert result.label == "보완 필요 / needs remediation"
+
+
+def test_bands_at_their_edges():
+    assert scoring.band(90) == "A" and scoring.band(89.99) == "B"
+    assert scoring.band(75) == "B" and scoring.band(60) == "C" and scoring.band(59.99) == "D"
+
+
+def test_a_critical_non_compliant_answer_makes_the_rating_d_whatever_the_score():
+    items = [Item(f"X{i}", "A", 5, response="compliant") for i in range(20)]
+    items.append(Item("KR-G3", "G", 1, critical=True, response="non_compliant"))
+    result = scoring.score(items)
+    assert result.score > 90
+    assert result.rating == "D"
+    assert result.label == "부적정 / inadequate"
+    assert "capped at D: critical requirement KR-G3 non-compliant" in [r.text for r in result.reasons]
+
+
+def test_a_critical_partial_answer_caps_the_rating_at_c():
+    items = [Item(f"X{i}", "A", 5, response="compliant") for i in range(20)]
+    items.append(Item("KR-G1", "G", 1, critical=True, response="partial"))
+    result = scoring.score(items)
+    assert result.rating == "C"
+    assert any(r.code == "capped_c_critical_partial" and r.ref == "KR-G1" for r in result.reasons)
+
+
+def test_the_c_cap_does_not_lift_a_lower_rating():
+    result = scoring.score([Item("A", "A", 5, response="non_compliant"), Item("B", "A", 1, True, "partial")])
+    assert result.rating == "D"
+
+
+def test_nothing_answered_has_no_score_and_lists_every_unanswered_requirement():
+    result = scoring.score([Item("A1", "A", 3), Item("A2", "A", 3, response="not_applicable")])
+    assert result.score is None and result.rating == ""
+    assert result.unanswered == ("A1",)
+    assert result.reasons[0].code == "no_score"
+
+
+def test_unknown_response_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError):
+        scoring.score([Item("A1", "A", 3, response="yes")])
+
+
+@given(items_strategy)
+def test_score_is_between_0_and_100(items):
+    result = scoring.score(items)
+    assert result.score is None or 0 <= result.score <= 100
+    for section in result.sections:
+        assert section.score is None or 0 <= section.score <= 100
+
+
+@given(items_strategy, st.data())
+def test_improving_one_answer_never_lowers_the_score_or_the_rating(items, data):
+    improvable = [i for i, item in enumerate(items) if item.response in BETTER]
+    if not improvable:
+        return
+    index = data.draw(st.sampled_from(improvable))
+    before = scoring.score(items)
+    better = list(items)
+    old = better[index]
+    better[index] = Item(old.ref, old.section, old.weight, old.critical, BETTER[old.response])
+    after = scoring.score(better)
+    assert after.score >= before.score
+    assert "ABCD".index(after.rating) <= "ABCD".index(before.rating)
+
+
+@given(items_strategy, st.integers(1, 5), st.booleans(), st.sampled_from("ABCDEZ"))
+def test_adding_a_not_applicable_requirement_changes_nothing(items, weight, critical, section):
+    before = scoring.score(items)
+    after = scoring.score([*items, Item("NA-1", section, weight, critical, "not_applicable")])
+    assert (after.score, after.rating, after.reasons, after.unanswered) == (
+        before.score, before.rating, before.reasons, before.unanswered,
+    )
+
+
+@given(items_strategy)
+def test_knock_out_rules_hold_for_any_checklist(items):
+    result = scoring.score(items)
+    if any(i.critical and i.response == "non_compliant" for i in items):
+        assert result.rating == "D"
+    elif any(i.critical and i.response == "partial" for i in items):
+        assert result.rating in ("C", "D")
+    elif result.score is not None:
+        assert result.rating == scoring.band(result.score)
+    else:
+        assert result.rating == ""

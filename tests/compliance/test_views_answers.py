@@ -1,0 +1,214 @@
+"""Answering on the assessment page: htmx saves, field errors, concurrent saves, read-only roles."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from compliance.models import Answer, Assessment
+from tests.compliance.webtools import HTMX, answer_data, answer_url, assessment_with, english_client, requirement
+
+
+@pytest.fixture
+def as_user():
+    """Logged-in clients that read the pages in English."""
+    return english_client
+
+
+def answers(assessment):
+    return Answer.objects.for_org(assessment.organization).filter(assessment=assessment)
+
+
+def test_officer_sees_each_requirement_with_its_own_htmx_form(world, as_user):
+    assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
+    body = as_user(world.a_officer).get(reverse("compliance:assessment_detail", args=[assessment.pk])).content.decode()
+    assert body.count('hx-post="/compliance/assessments/') == 3
+    assert 'hx-swap="outerHTML"' in body and 'name="r' in body
+    assert "W-C3" in body and "KO" in body and "<details>" in body
+    assert "applies: no applicability conditions" in body
+    assert 'id="score-box"' in body and 'id="unanswered"' in body and 'href="#req-' in body
+
+
+def test_viewer_sees_the_page_read_only_and_cannot_post(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    client = as_user(world.a_viewer)
+    body = client.get(reverse("compliance:assessment_detail", args=[assessment.pk])).content.decode()
+    assert "W-A1" in body and "hx-post" not in body and "<form method=\"post\" class=\"answer-form\"" not in body
+    response = client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "compliant"), **HTMX)
+    assert response.status_code == 403
+    assert not answers(assessment).exists()
+
+
+def test_supervisor_gets_404_on_the_answering_page(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    assert as_user(world.supervisor).get(reverse("compliance:assessment_detail", args=[assessment.pk])).status_code == 404
+
+
+def test_another_firms_officer_gets_404_when_saving_an_answer(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    response = as_user(world.b_officer).post(
+        answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "compliant"), **HTMX
+    )
+    assert response.status_code == 404
+    assert not answers(assessment).exists()
+
+
+def test_a_requirement_that_does_not_apply_is_404(world, as_user):
+    from tests.factories.compliance import make_assessment
+
+    assessment = make_assessment(world.firm_a)  # a bank: T-L1 is for VASPs only
+    req = requirement(assessment, "T-L1")
+    url = reverse("compliance:answer_save", args=[assessment.pk, req.pk])
+    assert as_user(world.a_officer).post(url, {}, **HTMX).status_code == 404
+
+
+def test_htmx_save_returns_the_requirement_and_updates_score_and_rating_out_of_band(world, as_user):
+    assessment = assessment_with(world.firm_a, 3)
+    client = as_user(world.a_officer)
+    response = client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "compliant"), **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'id="req-' in body and 'data-testid="saved"' in body
+    assert 'id="score-box" class="card score-box" hx-swap-oob="true"' in body
+    assert 'id="progress-A" hx-swap-oob="true"' in body or 'id="progress-A" hx-swap-oob' in body
+    assert 'data-testid="rating">A<' in body and "100.00" in body
+    assessment.refresh_from_db()
+    assert assessment.rating == "A"
+
+    response = client.post(answer_url(assessment, "W-B2"), answer_data(assessment, "W-B2", "non_compliant"), **HTMX)
+    body = response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.rating == "D"
+    assert 'data-testid="rating">D<' in body and f"{assessment.score:.2f}" in body
+
+
+def test_the_rating_box_gives_the_knock_out_reason(world, as_user):
+    assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
+    client = as_user(world.a_officer)
+    client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "compliant"), **HTMX)
+    body = client.post(
+        answer_url(assessment, "W-C3"), answer_data(assessment, "W-C3", "non_compliant"), **HTMX
+    ).content.decode()
+    assert "capped at D: critical requirement W-C3 non-compliant" in body
+    assert 'data-testid="rating">D<' in body
+
+
+def test_section_progress_and_unanswered_list_follow_the_saves(world, as_user):
+    assessment = assessment_with(world.firm_a, 4)  # A: W-A1, W-A4; B: W-B2; C: W-C3
+    client = as_user(world.a_officer)
+    body = client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "partial"), **HTMX).content.decode()
+    assert "1 / 2 answered" in body
+    unanswered = body[body.index('id="unanswered"'):]
+    assert "W-A4" in unanswered and "W-B2" in unanswered and "W-A1" not in unanswered
+
+
+def test_not_applicable_without_a_reason_is_a_field_error_and_nothing_is_saved(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    response = as_user(world.a_officer).post(
+        answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "not_applicable", comment="kept"), **HTMX
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'data-testid="na-reason-error"' in body and "Say why this requirement does not apply." in body
+    assert "kept" in body  # the user's input stays in the form
+    assert not answers(assessment).exists()
+
+
+def test_not_applicable_with_a_reason_is_saved(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    response = as_user(world.a_officer).post(
+        answer_url(assessment, "W-A1"),
+        answer_data(assessment, "W-A1", "not_applicable", na_reason="No such service"), **HTMX,
+    )
+    assert response.status_code == 200
+    assert answers(assessment).get().na_reason == "No such service"
+
+
+def test_an_invalid_response_is_a_field_error(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    response = as_user(world.a_officer).post(
+        answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "maybe"), **HTMX
+    )
+    assert response.status_code == 400
+    assert not answers(assessment).exists()
+
+
+def test_the_later_of_two_saves_is_refused_with_the_other_persons_answer_shown(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    officer, admin = as_user(world.a_officer), as_user(world.a_admin)
+    first = officer.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "partial"), **HTMX)
+    assert first.status_code == 200
+    version = answers(assessment).get().version
+
+    # Both start from the same version; the admin saves first.
+    ok = admin.post(answer_url(assessment, "W-A1"),
+                    answer_data(assessment, "W-A1", "compliant", comment="admin checked the contract",
+                                version=version), **HTMX)
+    assert ok.status_code == 200
+    late = officer.post(answer_url(assessment, "W-A1"),
+                        answer_data(assessment, "W-A1", "non_compliant", comment="officer's own note",
+                                    version=version), **HTMX)
+
+    assert late.status_code == 409
+    body = late.content.decode()
+    assert 'data-testid="conflict"' in body
+    assert "admin checked the contract" in body and "admin@a.test" in body
+    assert 'data-testid="conflict-response">Compliant<' in body
+    assert "officer&#x27;s own note" in body or "officer's own note" in body  # own input kept in the form
+    assert re.search(r'value="non_compliant"[^>]*checked', body)
+    saved = answers(assessment).get()
+    assert (saved.response, saved.comment, saved.answered_by) == ("compliant", "admin checked the contract",
+                                                                   world.a_admin)
+
+    # Saving again from the re-rendered form is a deliberate overwrite, and it works.
+    again = officer.post(answer_url(assessment, "W-A1"),
+                         answer_data(assessment, "W-A1", "non_compliant", comment="officer's own note",
+                                     version=saved.version), **HTMX)
+    assert again.status_code == 200
+    assert answers(assessment).get().response == "non_compliant"
+
+
+def test_two_first_answers_to_the_same_requirement_do_not_overwrite_each_other(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    as_user(world.a_admin).post(answer_url(assessment, "W-A1"),
+                                answer_data(assessment, "W-A1", "compliant", comment="first"), **HTMX)
+    late = as_user(world.a_officer).post(answer_url(assessment, "W-A1"),
+                                         answer_data(assessment, "W-A1", "partial", comment="second"), **HTMX)
+    assert late.status_code == 409
+    assert answers(assessment).get().comment == "first"
+
+
+def test_a_submitted_assessment_cannot_be_answered(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    Assessment.objects.for_org(world.firm_a).filter(pk=assessment.pk).update(status="submitted")
+    client = as_user(world.a_officer)
+    body = client.get(reverse("compliance:assessment_detail", args=[assessment.pk])).content.decode()
+    assert "hx-post" not in body and 'data-testid="read-only"' in body
+    response = client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "compliant"), **HTMX)
+    assert response.status_code == 403
+    assert not answers(assessment).exists()
+
+
+def test_without_htmx_a_save_redirects_back_to_the_requirement(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    response = as_user(world.a_officer).post(answer_url(assessment, "W-A1"),
+                                             answer_data(assessment, "W-A1", "compliant"))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#req-{requirement(assessment, 'W-A1').pk}")
+
+
+@pytest.mark.parametrize("size", [5, 80])
+def test_saving_an_answer_costs_the_same_queries_for_5_or_80_requirements(size, world, as_user,
+                                                                           django_assert_max_num_queries):
+    assessment = assessment_with(world.firm_a, size)
+    client = as_user(world.a_officer)
+    client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "partial"), **HTMX)
+    version = answers(assessment).get().version
+    data = answer_data(assessment, "W-B2", "non_compliant")
+    url = answer_url(assessment, "W-B2")
+    with django_assert_max_num_queries(45):
+        assert client.post(url, data, **HTMX).status_code == 200
+    with django_assert_max_num_queries(45):
+        response = client.post(answer_url(assessment, "W-A1"),
+                               answer_data(assessment, "W-A1", "compliant", version=version), **HTMX)
+        assert response.status_code == 200

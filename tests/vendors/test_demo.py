@@ -1,0 +1,76 @@
+"""The demo register: realistic, idempotent, and showing the 18 Nov story on the dashboard."""
+
+import time
+
+import pytest
+
+from core.demo import seed_people
+from vendors import demo, selectors
+from vendors.models import BusinessService, Dependency, FailoverTest, Incident, OutageEvent, RedundancyMeasure, Vendor
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [Vendor, BusinessService, Dependency, RedundancyMeasure, FailoverTest, Incident]
+
+
+def counts(world) -> dict:
+    out = {m.__name__: sum(m.objects.for_org(o).count() for o in world.orgs.values()) for m in MODELS}
+    out["OutageEvent"] = OutageEvent.objects.count()
+    return out
+
+
+@pytest.fixture
+def demo_world():
+    world = seed_people()
+    started = time.monotonic()
+    demo.seed(world)
+    world.seconds = time.monotonic() - started
+    return world
+
+
+def test_every_demo_firm_gets_a_realistic_register(demo_world):
+    assert demo_world.seconds < 15
+    for slug, org in demo_world.orgs.items():
+        vendors = Vendor.objects.for_org(org).count()
+        services = BusinessService.objects.for_org(org).count()
+        if slug == "fss":
+            assert vendors == services == 0
+            continue
+        assert 15 <= vendors <= 40, slug
+        assert 6 <= services <= 12, slug
+        assert Dependency.objects.for_org(org).filter(computed_tier="").count() == 0
+
+
+def test_seeding_twice_creates_nothing_new(demo_world):
+    before = counts(demo_world)
+    demo.seed(demo_world)
+    assert counts(demo_world) == before
+
+
+def test_the_exchange_without_a_cdn_failover_shows_spofs_and_the_other_does_not(demo_world):
+    dalbit = {
+        (f.service_name, f.vendor_name, f.reason) for f in selectors.single_points_of_failure(demo_world.orgs["dalbit"])
+    }
+    assert any("거래소 웹" in s and "Cloudflare" in v for s, v, _ in dalbit)
+    pado = selectors.single_points_of_failure(demo_world.orgs["pado"])
+    assert not any(
+        "Cloudflare" in f.vendor_name and f.service_name.startswith(("거래소 웹", "모바일 앱")) for f in pado
+    )
+
+
+def test_one_firm_has_a_hidden_spof_through_a_shared_dns(demo_world):
+    reasons = [
+        f for f in selectors.single_points_of_failure(demo_world.orgs["hanbit"]) if f.reason == "shared_upstream"
+    ]
+    assert reasons
+    assert "NS1" in reasons[0].message
+
+
+def test_the_18_november_outage_has_incidents_with_different_downtimes(demo_world):
+    event = OutageEvent.objects.get(name__contains="18 Nov 2025")
+    assert event.duration_minutes == 174
+    downtimes = {
+        slug: Incident.objects.for_org(demo_world.orgs[slug]).get(outage_event=event).duration_minutes
+        for slug in ("dalbit", "pado")
+    }
+    assert downtimes["dalbit"] > downtimes["pado"]

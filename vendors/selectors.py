@@ -1,0 +1,174 @@
+"""Scoped reads of the register, each in a constant number of queries whatever the row count."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Organization
+from vendors import rules
+from vendors.choices import Importance, Strategy, TestResult, Tier, VendorStatus
+from vendors.models import (
+    BusinessService,
+    Dependency,
+    FailoverTest,
+    Incident,
+    ProviderCatalog,
+    RedundancyMeasure,
+    Vendor,
+)
+
+
+def vendors_for(organization: Organization | None) -> QuerySet[Vendor]:
+    return (
+        Vendor.objects.for_org(organization)
+        .select_related("catalog", "owner", "exit_plan_target")
+        .prefetch_related("subcontractors")
+    )
+
+
+def services_for(organization: Organization | None) -> QuerySet[BusinessService]:
+    return BusinessService.objects.for_org(organization)
+
+
+def dependencies_for(organization: Organization | None) -> QuerySet[Dependency]:
+    return Dependency.objects.for_org(organization).select_related(
+        "service", "vendor__catalog", "tier_override_approver"
+    )
+
+
+def measures_for(organization: Organization | None) -> QuerySet[RedundancyMeasure]:
+    return (
+        RedundancyMeasure.objects.for_org(organization)
+        .select_related("dependency__service", "dependency__vendor", "alternate_provider")
+        .prefetch_related("shared_upstreams")
+    )
+
+
+def failover_tests_for(organization: Organization | None) -> QuerySet[FailoverTest]:
+    return FailoverTest.objects.for_org(organization).select_related(
+        "measure__dependency__service", "measure__dependency__vendor"
+    )
+
+
+def incidents_for(organization: Organization | None) -> QuerySet[Incident]:
+    return (
+        Incident.objects.for_org(organization)
+        .select_related("provider", "vendor", "outage_event")
+        .prefetch_related("affected_services")
+    )
+
+
+def published_catalog() -> QuerySet[ProviderCatalog]:
+    return ProviderCatalog.objects.filter(status="published")
+
+
+# --- single points of failure --------------------------------------------------------------------
+
+def dependency_facts(organization: Organization | None, *, dependency_ids: list[int] | None = None) -> list[
+    rules.DependencyFacts
+]:
+    """The plain facts the SPOF rule needs, for all of the firm's dependencies, in 6 queries."""
+    qs = (
+        Dependency.objects.for_org(organization)
+        .select_related("service", "vendor__catalog")
+        .prefetch_related(
+            "vendor__catalog__upstreams",
+            Prefetch(
+                "measures",
+                queryset=RedundancyMeasure.objects.for_org(organization).select_related("alternate_provider"),
+            ),
+            "measures__alternate_provider__upstreams",
+            "measures__shared_upstreams",
+            "measures__tests",
+        )
+    )
+    if dependency_ids is not None:
+        qs = qs.filter(pk__in=dependency_ids)
+    facts = []
+    for dep in qs:
+        catalog = dep.vendor.catalog
+        primary_upstreams = list(catalog.upstreams.all())
+        measures = []
+        for m in dep.measures.all():
+            alt = m.alternate_provider
+            measures.append(rules.MeasureFacts(
+                measure_id=m.pk,
+                strategy=m.strategy,
+                alternate_provider_id=m.alternate_provider_id,
+                alternate_name=str(alt) if alt else "",
+                alternate_upstream_ids=frozenset(u.pk for u in alt.upstreams.all()) if alt else frozenset(),
+                shared_upstream_names=tuple(str(u) for u in m.shared_upstreams.all()),
+                tests=tuple(
+                    rules.TestFacts(t.tested_on, t.result, t.achieved_recovery_minutes) for t in m.tests.all()
+                ),
+            ))
+        facts.append(rules.DependencyFacts(
+            dependency_id=dep.pk,
+            service_id=dep.service_id,
+            service_name=dep.service.name,
+            service_importance=dep.service.importance,
+            service_rto_minutes=dep.service.rto_minutes,
+            vendor_name=dep.vendor.name,
+            provider_id=catalog.pk,
+            provider_upstream_ids=frozenset(u.pk for u in primary_upstreams),
+            upstream_names={u.pk: str(u) for u in primary_upstreams},
+            tier=dep.tier,
+            measures=tuple(measures),
+        ))
+    return facts
+
+
+def single_points_of_failure(
+    organization: Organization | None, *, today: datetime.date | None = None
+) -> list[rules.SpofFinding]:
+    today = today or timezone.localdate()
+    findings = rules.find_single_points_of_failure(dependency_facts(organization), today)
+    severity_rank = {"critical": 0, "high": 1}
+    return sorted(findings, key=lambda f: (severity_rank.get(f.severity, 9), f.service_name, f.vendor_name))
+
+
+# --- dashboard lists ------------------------------------------------------------------------------
+
+def contracts_ending_within(organization: Organization | None, days: int = 90) -> QuerySet[Vendor]:
+    today = timezone.localdate()
+    return (
+        Vendor.objects.for_org(organization)
+        .select_related("catalog")
+        .filter(contract_end__gte=today, contract_end__lte=today + datetime.timedelta(days=days))
+        .exclude(status=VendorStatus.TERMINATED)
+        .order_by("contract_end", "name")
+    )
+
+
+def failover_tests_overdue(organization: Organization | None) -> list[tuple[Dependency, datetime.date | None]]:
+    """T1/T2 dependencies whose last passed failover test is older than the tier's interval (or missing)."""
+    today = timezone.localdate()
+    passed = Q(measures__tests__result=TestResult.PASS) & ~Q(measures__strategy=Strategy.NONE)
+    deps = (
+        Dependency.objects.for_org(organization)
+        .filter(Q(tier_override__in=[Tier.T1, Tier.T2]) | Q(tier_override="", computed_tier__in=[Tier.T1, Tier.T2]))
+        .select_related("service", "vendor")
+        .annotate(last_pass=Max("measures__tests__tested_on", filter=passed))
+        .order_by("service__name", "vendor__name")
+    )
+    return [(d, d.last_pass) for d in deps if rules.failover_test_overdue(d.tier, d.last_pass, today)]
+
+
+def critical_vendors_without_exit_plan(organization: Organization | None) -> QuerySet[Vendor]:
+    """Vendors behind a critical service or a T1 dependency that have no exit plan."""
+    critical = (
+        Q(dependencies__service__importance=Importance.CRITICAL)
+        | Q(dependencies__tier_override=Tier.T1)
+        | Q(dependencies__tier_override="", dependencies__computed_tier=Tier.T1)
+    )
+    ids = Vendor.objects.for_org(organization).filter(critical, exit_plan_exists=False).values("pk")
+    return (
+        Vendor.objects.for_org(organization)
+        .filter(pk__in=ids)
+        .exclude(status=VendorStatus.TERMINATED)
+        .select_related("catalog")
+        .order_by("name")
+    )
