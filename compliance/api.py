@@ -31,17 +31,6 @@ from core.api import ActiveOrganizationAPIMixin, TenantModelViewSet
 from core.concurrency import ConcurrentEditError
 
 
-class ObjectFirstViewSet(TenantModelViewSet):
-    """Resolves the URL's object before the role check, so a viewer's POST on another firm's object is
-    404 like every other method (core's mixin checks permissions first, which would answer 403)."""
-
-    def check_permissions(self, request):
-        lookup = self.lookup_url_kwarg or self.lookup_field
-        if lookup in self.kwargs and request.user.is_authenticated:
-            self.get_object()
-        super().check_permissions(request)
-
-
 class FrameworkViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Framework.objects.all()  # the model, for the schema and the route matrix
     permission_classes = [permissions.IsAuthenticated]
@@ -75,7 +64,7 @@ def _row_errors(exc: Exception) -> dict:
     raise exc
 
 
-class AssessmentViewSet(ObjectFirstViewSet):
+class AssessmentViewSet(TenantModelViewSet):
     queryset = Assessment.objects.all()
     filterset_class = AssessmentFilter
     search_fields = ["title"]
@@ -149,7 +138,7 @@ class AnswerFilter(df.FilterSet):
         fields = ["response"]
 
 
-class AnswerViewSet(ObjectFirstViewSet):
+class AnswerViewSet(TenantModelViewSet):
     queryset = Answer.objects.all()
     serializer_class = s.AnswerSerializer
     filterset_class = AnswerFilter
@@ -169,7 +158,7 @@ class EvidenceFilter(df.FilterSet):
         fields = ["content_type"]
 
 
-class EvidenceViewSet(ObjectFirstViewSet):
+class EvidenceViewSet(TenantModelViewSet):
     queryset = Evidence.objects.all()
     serializer_class = s.EvidenceSerializer
     filterset_class = EvidenceFilter
@@ -209,7 +198,7 @@ class FindingFilter(df.FilterSet):
         return queryset.exclude(status__in=closed) if value else queryset.filter(status__in=closed)
 
 
-class FindingViewSet(ObjectFirstViewSet):
+class FindingViewSet(TenantModelViewSet):
     queryset = Finding.objects.all()
     serializer_class = s.FindingSerializer
     filterset_class = FindingFilter

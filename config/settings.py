@@ -141,6 +141,8 @@ EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 30)
 EXPORT_DIRECT_MAX_DEPENDENCIES = env_int("EXPORT_DIRECT_MAX_DEPENDENCIES", 2000)
 # Tests only: lets parameters["throttle_ms"] slow a build down so a worker can be killed mid-export.
 EXPORT_ALLOW_THROTTLE = env_bool("EXPORT_ALLOW_THROTTLE", False)
+# The Celery queue export jobs are sent to (empty: the default queue); lets exports get their own workers.
+EXPORT_QUEUE = env_str("EXPORT_QUEUE", "")
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -226,6 +228,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" or "kind": name each value list after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "vendors.choices.Tier",
+        "OrganizationKindEnum": "accounts.models.OrganizationKind",
+        "ExportKindEnum": "reports.models.ExportKind",
+        "ExportStatusEnum": "reports.models.ExportStatus",
+        "VendorStatusEnum": "vendors.choices.VendorStatus",
+        "CatalogStatusEnum": "vendors.choices.CatalogStatus",
+        "AssessmentStatusEnum": "compliance.choices.AssessmentStatus",
+        "FindingStatusEnum": "compliance.choices.FindingStatus",
+        "SubmissionDecisionEnum": "review.models.Decision",
+        "ReviewDecisionEnum": [("accept", "accept"), ("request_changes", "request_changes")],
+    },
 }
 
 LOGGING = {

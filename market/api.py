@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
@@ -29,6 +30,7 @@ class ConcentrationViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
     audience = "supervisor"
     permission_classes = [permissions.IsAuthenticated, IsSupervisor]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def list(self, request):
         kind = request.query_params.get("kind", "")
         kind = kind if kind in dict(FIRM_KINDS) else ""
@@ -67,7 +69,7 @@ def _run(request, data: dict) -> dict:
 class SimulateViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
     """POST market/simulate/: supervisors over every firm's latest submission; a firm over its live register."""
 
-    @extend_schema(request=SimulationInput, responses=dict)
+    @extend_schema(request=SimulationInput, responses=OpenApiTypes.OBJECT)
     def create(self, request):
         data = SimulationInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -81,7 +83,9 @@ class IncidentAnalysisViewSet(ActiveOrganizationAPIMixin, mixins.RetrieveModelMi
     queryset = OutageEvent.objects.select_related("provider")
     permission_classes = [permissions.IsAuthenticated, IsSupervisor]
     filter_backends: list = []
+    serializer_class = serializers.Serializer  # the answer is a computed document, described below
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def retrieve(self, request, *args, **kwargs):
         from market.views import incident_analysis
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Max, Min, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Max, Min, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncMonth
 
@@ -193,11 +193,28 @@ def knocked_out_by(failed: list[int]) -> list[int]:
                 .values_list("pk", flat=True).distinct())
 
 
+SIM_FIELDS = tuple(f for f in ROW_FIELDS if not f.endswith("_ids"))
+
+
 def simulation_rows(user: User, failed: list[int], knocked: list[int], firm_kind: str = "") -> list[dict]:
-    """Only the rows the outage can reach (provider failed or knocked out, or a failed nth party)."""
-    qs = latest_dependencies(user, firm_kind).filter(
-        Q(provider_id__in=[*failed, *knocked]) | _contains_any("subcontractor_ids", failed))
-    return list(qs.values(*ROW_FIELDS, firm_name=F("organization__name"), as_of=F("submission__submitted_at")))
+    """Only the rows the outage can reach (provider failed or knocked out, or a failed nth party).
+
+    The JSON lists are tested against the failed providers in SQL and come back as booleans, so no
+    list is decoded in Python; the rows carry the failed ids in their place, which is all the rules look at.
+    """
+    sub_hit = _contains_any("subcontractor_ids", failed)
+    qs = latest_dependencies(user, firm_kind).filter(Q(provider_id__in=[*failed, *knocked]) | sub_hit).annotate(
+        sub_hit=ExpressionWrapper(sub_hit, output_field=BooleanField()),
+        alt_hit=ExpressionWrapper(_contains_any("alternate_upstream_ids", failed)
+                                  | _contains_any("shared_upstream_ids", failed), output_field=BooleanField()),
+    )
+    rows = list(qs.values(*SIM_FIELDS, "sub_hit", "alt_hit", firm_name=F("organization__name"),
+                          as_of=F("submission__submitted_at")))
+    for r in rows:
+        r["subcontractor_ids"] = failed if r.pop("sub_hit") else ()
+        r["alternate_upstream_ids"] = failed if r.pop("alt_hit") else ()
+        r["shared_upstream_ids"] = ()
+    return rows
 
 
 def services_per_kind(user: User, firm_kind: str = "") -> dict[str, int]:

@@ -31,10 +31,15 @@ def _run(request, form: SimulationForm, market: bool) -> dict:
                                   duration_minutes=data["duration_minutes"])
 
 
+SHOWN = 300
+
+
 def _results_context(results: dict) -> dict:
     hit = [s for s in results["services"] if s["outcome"] != "not_affected"]
     timeline = svg.outage_timeline(results["duration_minutes"], hit, title=_("Outage timeline"))
-    return {"results": results, "outcome_codes": list(reversed(rules.OUTCOMES)), "timeline": timeline}
+    # The page lists the worst services first and stops at SHOWN; the Excel export has them all.
+    return {"results": results, "outcome_codes": list(reversed(rules.OUTCOMES)), "timeline": timeline,
+            "shown_services": results["services"][:SHOWN], "hidden_services": max(0, len(results["services"]) - SHOWN)}
 
 
 def _page(request, market: bool):

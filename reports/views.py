@@ -17,6 +17,7 @@ from reports.imports import storage
 from reports.imports.register import ImportInvalid, ImportRefused, apply_plan, build_template, parse_register
 
 SESSION_KEY = "register_imports"
+MAX_ERRORS_SHOWN = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -51,7 +52,9 @@ def _preview(request, plan, token: str | None, filename: str, status: int = 200)
     return render(
         request,
         "reports/register_import_preview.html",
-        {"plan": plan, "token": token, "filename": filename, "summary": plan.summary(), "totals": plan.totals()},
+        {"plan": plan, "token": token, "filename": filename, "summary": plan.summary(), "totals": plan.totals(),
+         # A page stays readable: the first errors are listed, the rest counted (the API returns all).
+         "errors": plan.errors[:MAX_ERRORS_SHOWN], "hidden_errors": max(len(plan.errors) - MAX_ERRORS_SHOWN, 0)},
         status=status,
     )
 

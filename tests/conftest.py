@@ -92,6 +92,17 @@ def _fast_and_isolated(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    """Tests read English messages; the product's Korean default is tested explicitly in tests/test_i18n.py
+    (which restores LANGUAGE_CODE = "ko" from config.settings)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_eagerly_unless_on_the_real_worker(request):
     # Outside the services tests a task runs in-process, so no test waits on a worker that isn't there.
     from config.celery import app

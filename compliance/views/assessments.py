@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
@@ -62,6 +63,8 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = get_for_org_or_404(Assessment, request.organization, pk=pk)
     if (refused := require_editor(request)) is not None:
         return refused
+    if not can_answer(request, assessment):
+        raise PermissionDenied  # submitted or accepted: the firm no longer holds it
     form = AssessmentForm(request.POST or None, instance=assessment, organization=request.organization)
     return form_page(
         request, form=form, template="compliance/assessment_form.html", context={"assessment": assessment},
@@ -100,7 +103,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "compliance/assessment_detail.html", {
         **status_context(request, assessment),
         "blocks": blocks,
-        "can_edit_header": request.can_edit,
+        "can_edit_header": can_answer(request, assessment),
         "can_answer": can_answer(request, assessment),
         "workflow_template": workflow_template(),
     })

@@ -68,7 +68,8 @@ def dispatch(job: ExportJob) -> bool:
     now = timezone.now()
     scoped = ExportJob.objects.filter(organization_id=job.organization_id, pk=job.pk)
     try:
-        run_export.apply_async(args=[job.pk, job.organization_id], retry=False)
+        run_export.apply_async(args=[job.pk, job.organization_id], retry=False,
+                               queue=settings.EXPORT_QUEUE or None)
     except _BROKER_ERRORS as exc:
         logger.warning("export job %s kept queued: broker unavailable (%s)", job.pk, exc)
         job.message = str(BROKER_DOWN_MESSAGE)

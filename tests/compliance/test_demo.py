@@ -1,7 +1,7 @@
 """The demo seed: realistic assessments, Dalbit's knock-out on KR-G3, and idempotence."""
 
-from compliance.models import Answer, Assessment, Finding
 from compliance import demo
+from compliance.models import Answer, Assessment, Finding
 from core.demo import seed_people
 
 

@@ -41,7 +41,8 @@ def test_viewer_sees_the_page_read_only_and_cannot_post(world, as_user):
 
 def test_supervisor_gets_404_on_the_answering_page(world, as_user):
     assessment = assessment_with(world.firm_a, 2)
-    assert as_user(world.supervisor).get(reverse("compliance:assessment_detail", args=[assessment.pk])).status_code == 404
+    url = reverse("compliance:assessment_detail", args=[assessment.pk])
+    assert as_user(world.supervisor).get(url).status_code == 404
 
 
 def test_another_firms_officer_gets_404_when_saving_an_answer(world, as_user):
@@ -96,7 +97,8 @@ def test_the_rating_box_gives_the_knock_out_reason(world, as_user):
 def test_section_progress_and_unanswered_list_follow_the_saves(world, as_user):
     assessment = assessment_with(world.firm_a, 4)  # A: W-A1, W-A4; B: W-B2; C: W-C3
     client = as_user(world.a_officer)
-    body = client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "partial"), **HTMX).content.decode()
+    response = client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "partial"), **HTMX)
+    body = response.content.decode()
     assert "1 / 2 answered" in body
     unanswered = body[body.index('id="unanswered"'):]
     assert "W-A4" in unanswered and "W-B2" in unanswered and "W-A1" not in unanswered

@@ -114,3 +114,12 @@ def test_editing_details_with_a_stale_version_is_refused(world, as_user):
     assert "Theirs" in response.content.decode()
     assessment.refresh_from_db()
     assert assessment.title == "Theirs"
+
+
+def test_a_submitted_assessment_cannot_be_edited(world, as_user):
+    assessment = assessment_with(world.firm_a, 2, title="Handed in")
+    Assessment.objects.for_org(world.firm_a).filter(pk=assessment.pk).update(status="submitted")
+    client = as_user(world.a_officer)
+    assert client.get(reverse("compliance:assessment_edit", args=[assessment.pk])).status_code == 403
+    body = client.get(reverse("compliance:assessment_detail", args=[assessment.pk])).content.decode()
+    assert reverse("compliance:assessment_edit", args=[assessment.pk]) not in body

@@ -75,7 +75,8 @@ def make_service(org: Organization, **extra: Any) -> BusinessService:
 def make_dependency(org: Organization, **extra: Any) -> Dependency:
     fields = {"role": "cdn", "substitutability": "1w_4w"}
     fields.update(extra)
-    fields.setdefault("service", make_service(org))
+    if "service" not in fields:
+        fields["service"] = make_service(org)
     fields.setdefault("vendor", make_vendor(org))
     return Dependency.objects.create(organization=org, **fields)
 

@@ -19,7 +19,8 @@ def dep(provider, *, service="S1", importance="critical", rto=60, strategy="none
     return {
         "service_reference": service, "service_name": f"Service {service}", "importance": importance,
         "rto_minutes": rto, "vendor_name": vendor_name or f"{provider.brand} contract", "provider": provider,
-        "provider_parent": parent or provider.parent_group, "provider_category": provider.category, "provider_country": provider.country,
+        "provider_parent": parent or provider.parent_group,
+        "provider_category": provider.category, "provider_country": provider.country,
         "data_location": data_location, "role": "cdn", "strategy": strategy,
         "alternate_provider": alternate, "alternate_upstream_ids": list(alternate_upstreams),
         "shared_upstream_ids": list(shared), "tested_redundancy": tested, "best_recovery_minutes": best,

