@@ -101,7 +101,8 @@ def is_audited(model: type[models.Model]) -> bool:
     flag = getattr(model, "audited", None)
     if model is AuditEvent or flag is False:
         return False
-    return bool(flag) or issubclass(model, TenantModel) or model._meta.label in {"accounts.Organization", "accounts.User"}
+    core = {"accounts.Organization", "accounts.User"}
+    return bool(flag) or issubclass(model, TenantModel) or model._meta.label in core
 
 
 def _on_login(sender, request, user, **kwargs):

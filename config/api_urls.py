@@ -9,6 +9,7 @@ router = DefaultRouter(trailing_slash=True)
 router.register("members", MemberViewSet, basename="member")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
-for module_name in (*(f"{app}.api" for app in ("vendors", "compliance", "reports", "review", "market")), "reports.export_api"):
+_APPS = ("vendors", "compliance", "reports", "review", "market")
+for module_name in (*(f"{app}.api" for app in _APPS), "reports.export_api"):
     module = __import__(module_name, fromlist=["register"])
     module.register(router)

@@ -35,11 +35,12 @@ class ConcentrationViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
         kind = request.query_params.get("kind", "")
         kind = kind if kind in dict(FIRM_KINDS) else ""
         user = request.user
+        found = selectors.concentration_tables(user, kind, limit=None)
         return Response({
-            "providers": selectors.per_provider(user, kind, limit=None),
-            "parents": selectors.per_parent(user, kind, limit=None),
-            "jurisdictions": selectors.per_field(user, "provider_country", kind),
-            "data_locations": selectors.per_field(user, "data_location", kind),
+            "providers": found["providers"],
+            "parents": found["parents"],
+            "jurisdictions": found["countries"],
+            "data_locations": found["locations"],
             "categories": selectors.category_hhi(user, kind),
             "nth_parties": [{k: v for k, v in n.items() if k != "provider"} for n in selectors.nth_party(user, kind)],
             "firms": selectors.as_of_per_firm(user, kind),

@@ -10,18 +10,25 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Max, Min, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncMonth
+from django.db.models.functions import TruncMonth
 
 from accounts.models import User
-from market import rules
+from market import concentration, rules
 from review.models import Submission, SubmittedDependency, SubmittedIncident
 from vendors.models import ProviderCatalog
 
 TOP = 25
-# One (firm, service) pair as a value SQL can count distinctly.
-_SERVICE = Concat(Cast("organization_id", CharField()), Value(":"), "service_reference", output_field=CharField())
 ROW_FIELDS = (
     "organization_id", "firm_kind", "service_reference", "service_name", "importance", "is_core_business",
     "rto_minutes", "customers_affected", "vendor_name", "provider_id", "provider_parent", "provider_category",
@@ -52,44 +59,48 @@ def as_of_per_firm(user: User, firm_kind: str = "") -> list[dict]:
     )
 
 
-def _counts(qs: QuerySet) -> QuerySet:
-    return qs.annotate(
-        firms=Count("organization_id", distinct=True),
-        critical_services=Count(_SERVICE, distinct=True, filter=Q(importance="critical")),
-        important_services=Count(_SERVICE, distinct=True, filter=Q(importance="important")),
-        dependencies=Count("id"),
-        tested=Count("id", filter=Q(tested_redundancy=True)),
-    )
+def _sorted(rows: list[dict], key: str, order: tuple[str, ...], limit: int | None) -> list[dict]:
+    # Sorting the grouped rows (one per provider or group, never per dependency) in Python.
+    rows = sorted(rows, key=lambda r: (*(-r[k] for k in order), str(r[key])))
+    return rows[:limit] if limit else rows
 
 
-def _with_share(rows) -> list[dict]:
-    out = []
+def concentration_tables(user: User, firm_kind: str = "", limit: int | None = TOP) -> dict[str, list[dict]]:
+    """Providers, parents, countries and data locations in one query (the concentration page)."""
+    found = concentration.tables(latest_dependencies(user, firm_kind))
+    return {
+        "providers": _named(_sorted(found["providers"], "provider_id",
+                                    ("firms", "critical_services", "dependencies"), limit)),
+        "parents": _sorted(found["parents"], "parent", ("firms", "dependencies"), limit),
+        "countries": _sorted(found["countries"], "value", ("firms", "dependencies"), None),
+        "locations": _sorted(found["locations"], "value", ("firms", "dependencies"), None),
+    }
+
+
+def _named(rows: list[dict]) -> list[dict]:
+    catalog = {p["pk"]: p for p in ProviderCatalog.objects.filter(pk__in={r["provider_id"] for r in rows})
+               .values("pk", "legal_name", "brand", "name_ko")}
     for r in rows:
-        r["tested_share"] = round(100 * r["tested"] / r["dependencies"]) if r["dependencies"] else 0
-        out.append(r)
-    return out
+        p = catalog.get(r["provider_id"], {})
+        r.update(legal_name=p.get("legal_name", ""), brand=p.get("brand", ""), name_ko=p.get("name_ko", ""))
+    return rows
 
 
 def per_provider(user: User, firm_kind: str = "", limit: int | None = TOP) -> list[dict]:
-    qs = latest_dependencies(user, firm_kind).values(
-        "provider_id", legal_name=F("provider__legal_name"), brand=F("provider__brand"),
-        name_ko=F("provider__name_ko"), category=F("provider_category"), country=F("provider_country"),
-    )
-    qs = _counts(qs).order_by("-firms", "-critical_services", "-dependencies", "provider_id")
-    return _with_share(qs[:limit] if limit else qs)
+    found = concentration.tables(latest_dependencies(user, firm_kind), ("providers",))["providers"]
+    return _named(_sorted(found, "provider_id", ("firms", "critical_services", "dependencies"), limit))
 
 
 def per_parent(user: User, firm_kind: str = "", limit: int | None = TOP) -> list[dict]:
-    group = Coalesce(NullIf("provider_parent", Value("")), "provider__legal_name", output_field=CharField())
-    qs = _counts(latest_dependencies(user, firm_kind).values(parent=group)).order_by("-firms", "-dependencies")
-    return _with_share(qs[:limit] if limit else qs)
+    found = concentration.tables(latest_dependencies(user, firm_kind), ("parents",))["parents"]
+    return _sorted(found, "parent", ("firms", "dependencies"), limit)
 
 
 def per_field(user: User, field: str, firm_kind: str = "") -> list[dict]:
     """Per jurisdiction (``provider_country``) or data location (``data_location``)."""
-    assert field in ("provider_country", "data_location")
-    qs = _counts(latest_dependencies(user, firm_kind).values(value=F(field))).order_by("-firms", "-dependencies")
-    return _with_share(qs)
+    name = {"provider_country": "countries", "data_location": "locations"}[field]
+    found = concentration.tables(latest_dependencies(user, firm_kind), (name,))[name]
+    return _sorted(found, "value", ("firms", "dependencies"), None)
 
 
 def category_hhi(user: User, firm_kind: str = "") -> list[dict]:
@@ -139,11 +150,7 @@ def nth_party(user: User, firm_kind: str = "", limit: int = TOP) -> list[dict]:
     inner = latest_dependencies(user, firm_kind).values("organization_id", "provider_id", "subcontractor_ids")
     sql, params = inner.query.sql_with_params()
     value = "e.value" if connection.vendor == "postgresql" else "CAST(e.value AS TEXT)"
-    query = (
-        f"SELECT {value} AS sub, COUNT(DISTINCT d.provider_id), COUNT(DISTINCT d.organization_id), COUNT(*) "  # noqa: S608
-        f"FROM {_elements_sql(sql, 'subcontractor_ids')} GROUP BY {value} "
-        "ORDER BY 2 DESC, 3 DESC, 1 LIMIT %s"
-    )
+    query = concentration.nth_party_sql(sql, _elements_sql(sql, "subcontractor_ids"), value)
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, limit])
         found = [(int(sub), vendors, firms, deps) for sub, vendors, firms, deps in cursor.fetchall()]
@@ -218,8 +225,13 @@ def simulation_rows(user: User, failed: list[int], knocked: list[int], firm_kind
 
 
 def services_per_kind(user: User, firm_kind: str = "") -> dict[str, int]:
-    rows = latest_dependencies(user, firm_kind).values("firm_kind").annotate(n=Count(_SERVICE, distinct=True))
-    return {r["firm_kind"]: r["n"] for r in rows}
+    """(firm, service) pairs per firm kind, counted over a GROUP BY rather than a distinct concatenation."""
+    inner = latest_dependencies(user, firm_kind).values(
+        g_kind=F("firm_kind"), g_org=F("organization_id"), g_svc=F("service_reference")).annotate(n=Count("id"))
+    sql, params = inner.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT g_kind, COUNT(*) FROM ({sql}) s GROUP BY g_kind", params)  # noqa: S608
+        return {kind: n for kind, n in cursor.fetchall()}
 
 
 # --- incidents ----------------------------------------------------------------------------------

@@ -19,14 +19,12 @@ def _kind(request) -> str:
 @supervisor_view
 def concentration(request):
     kind = _kind(request)
-    providers = selectors.per_provider(request.user, kind)
+    found = selectors.concentration_tables(request.user, kind)
+    providers = found["providers"]
     return render(request, "market/concentration.html", {
         "kind": kind,
         "kinds": FIRM_KINDS,
-        "providers": providers,
-        "parents": selectors.per_parent(request.user, kind),
-        "countries": selectors.per_field(request.user, "provider_country", kind),
-        "locations": selectors.per_field(request.user, "data_location", kind),
+        **found,
         "categories": selectors.category_hhi(request.user, kind),
         "nth": selectors.nth_party(request.user, kind),
         "firms": selectors.as_of_per_firm(request.user, kind),

@@ -12,6 +12,7 @@ from accounts.tenancy import TenantModel
 class ExportKind(models.TextChoices):
     REGISTER_WORKBOOK = "register_workbook", _("Register workbook")
     AUDIT_WORKBOOK = "audit_workbook", _("Audit workbook")
+    REVIEW_QUEUE = "review_queue", _("Review queue (supervisors)")
 
 
 class ExportStatus(models.TextChoices):

@@ -33,8 +33,22 @@ class SubmissionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Submission
         fields = [
-            "id", "firm", "firm_kind", "assessment", "number", "framework_label", "score", "rating", "critical_gaps",
-            "submitted_at", "review_deadline", "assignee", "status", "decision", "decision_reason", "snapshot_sha256",
+            "id",
+            "firm",
+            "firm_kind",
+            "assessment",
+            "number",
+            "framework_label",
+            "score",
+            "rating",
+            "critical_gaps",
+            "submitted_at",
+            "review_deadline",
+            "assignee",
+            "status",
+            "decision",
+            "decision_reason",
+            "snapshot_sha256",
         ]
 
 
@@ -55,15 +69,21 @@ class SubmitSerializer(serializers.Serializer):
 
 def _refusal(exc) -> Response:
     if isinstance(exc, services.SubmissionProblems):
-        body = {"code": "not_submittable", "message": "The assessment cannot be submitted yet.",
-                "fields": {"non_field_errors": exc.messages}}
+        body = {
+            "code": "not_submittable",
+            "message": "The assessment cannot be submitted yet.",
+            "fields": {"non_field_errors": exc.messages},
+        }
         return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response({"error": {"code": "invalid", "message": "Some fields are not valid.", "fields": fields}},
-                        status=status.HTTP_400_BAD_REQUEST)
-    return Response({"error": {"code": "transition_refused", "message": str(exc), "fields": {}}},
-                    status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"error": {"code": "invalid", "message": "Some fields are not valid.", "fields": fields}},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return Response(
+        {"error": {"code": "transition_refused", "message": str(exc), "fields": {}}}, status=status.HTTP_409_CONFLICT
+    )
 
 
 class FirmSubmissionViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
@@ -158,8 +178,9 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
         if staff is None:
             return _refusal(ValidationError({"assignee": "Choose a supervisor."}))
         assignee: User = staff.user
-        return self._step(request, lambda s: services.assign(
-            submission=s, assignee=assignee, actor=request.user, role=request.role))
+        return self._step(
+            request, lambda s: services.assign(submission=s, assignee=assignee, actor=request.user, role=request.role)
+        )
 
     @extend_schema(request=CommentSerializer, responses=CommentSerializer)
     @action(detail=True, methods=["post"])
@@ -167,9 +188,13 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            note = services.comment(submission=self.get_object(), actor=request.user, role=request.role,
-                                    body=data.validated_data["body"],
-                                    requirement_ref=data.validated_data.get("requirement_ref", ""))
+            note = services.comment(
+                submission=self.get_object(),
+                actor=request.user,
+                role=request.role,
+                body=data.validated_data["body"],
+                requirement_ref=data.validated_data.get("requirement_ref", ""),
+            )
         except (workflow.TransitionRefused, ValidationError) as exc:
             return _refusal(exc)
         return Response(CommentSerializer(note).data, status=status.HTTP_201_CREATED)
@@ -179,8 +204,10 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
     def decision(self, request, pk=None):
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return self._step(request, lambda s: services.decide(
-            submission=s, actor=request.user, role=request.role, **data.validated_data))
+        return self._step(
+            request,
+            lambda s: services.decide(submission=s, actor=request.user, role=request.role, **data.validated_data),
+        )
 
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
@@ -188,8 +215,15 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
         if not submission.previous_id:
             return Response({"changes": []})
         d = diff_snapshots(services.submission_document(submission.previous), services.submission_document(submission))
-        return Response({"changes": [c.__dict__ for c in d.changes], "score_before": d.score_before,
-                         "score_after": d.score_after, "rating_before": d.rating_before, "rating_after": d.rating_after})
+        return Response(
+            {
+                "changes": [c.__dict__ for c in d.changes],
+                "score_before": d.score_before,
+                "score_after": d.score_after,
+                "rating_before": d.rating_before,
+                "rating_after": d.rating_after,
+            }
+        )
 
 
 class NotificationSerializer(serializers.ModelSerializer):

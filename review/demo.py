@@ -33,13 +33,25 @@ def _complete(assessment: Assessment, officer) -> None:
         answer = answers.get(req.pk)
         if answer is None:
             answer = compliance_services.save_answer(
-                assessment=assessment, requirement=req, response="compliant", comment="",
-                expected_version=None, user=officer, sync_finding=False,
+                assessment=assessment,
+                requirement=req,
+                response="compliant",
+                comment="",
+                expected_version=None,
+                user=officer,
+                sync_finding=False,
             )
         if req.critical and answer.response != "not_applicable" and not answer.evidence.exists():
             data = f"Demo evidence for {req.ref} of {org.name}".encode()
-            ev = Evidence(organization=org, answer=answer, original_name=f"{req.ref}-evidence.pdf", size=len(data),
-                          content_type="application/pdf", sha256=hashlib.sha256(data).hexdigest(), uploaded_by=officer)
+            ev = Evidence(
+                organization=org,
+                answer=answer,
+                original_name=f"{req.ref}-evidence.pdf",
+                size=len(data),
+                content_type="application/pdf",
+                sha256=hashlib.sha256(data).hexdigest(),
+                uploaded_by=officer,
+            )
             ev.file.save(f"{req.ref}.pdf", ContentFile(data), save=False)
             ev.save()
 
@@ -50,7 +62,11 @@ def seed(world) -> None:
         org = world.orgs[slug]
         officer = world.users[f"{slug}:officer"]
         assessment = Assessment.objects.for_org(org).filter(scope="firm").order_by("id").first()
-        if assessment is None or target == "draft" or Submission.objects.for_org(org).filter(assessment=assessment).exists():
+        if (
+            assessment is None
+            or target == "draft"
+            or Submission.objects.for_org(org).filter(assessment=assessment).exists()
+        ):
             continue
         _complete(assessment, officer)
         submission = services.submit(assessment=assessment, actor=officer, role=Role.OFFICER)
@@ -58,13 +74,34 @@ def seed(world) -> None:
             continue
         services.claim(submission=submission, actor=supervisor, role=Role.SUPERVISOR)
         if target == "accepted":
-            services.decide(submission=submission, actor=supervisor, role=Role.SUPERVISOR, decision="accept",
-                            reason="충분한 근거가 제출됨 / Evidence sufficient.")
+            services.decide(
+                submission=submission,
+                actor=supervisor,
+                role=Role.SUPERVISOR,
+                decision="accept",
+                reason="충분한 근거가 제출됨 / Evidence sufficient.",
+            )
         elif target == "changes_requested":
-            ref = next((r["ref"] for r in services.submission_document(submission)["assessment"]["requirements"]
-                        if r["response"] in ("non_compliant", "partial")), "")
-            services.comment(submission=submission, actor=supervisor, role=Role.SUPERVISOR, requirement_ref=ref,
-                             body="CDN 장애 시 우회 경로와 최근 전환 시험 결과를 제출하십시오. "
-                                  "/ Provide the CDN bypass path and a recent failover test result.")
-            services.decide(submission=submission, actor=supervisor, role=Role.SUPERVISOR,
-                            decision="request_changes", reason="단일 장애점 해소 계획 필요 / SPOF remediation plan needed.")
+            ref = next(
+                (
+                    r["ref"]
+                    for r in services.submission_document(submission)["assessment"]["requirements"]
+                    if r["response"] in ("non_compliant", "partial")
+                ),
+                "",
+            )
+            services.comment(
+                submission=submission,
+                actor=supervisor,
+                role=Role.SUPERVISOR,
+                requirement_ref=ref,
+                body="CDN 장애 시 우회 경로와 최근 전환 시험 결과를 제출하십시오. "
+                "/ Provide the CDN bypass path and a recent failover test result.",
+            )
+            services.decide(
+                submission=submission,
+                actor=supervisor,
+                role=Role.SUPERVISOR,
+                decision="request_changes",
+                reason="단일 장애점 해소 계획 필요 / SPOF remediation plan needed.",
+            )

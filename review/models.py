@@ -46,7 +46,11 @@ class Submission(TenantModel):
     review_deadline = models.DateField(_("review deadline"))
     is_latest = models.BooleanField(_("latest of the firm"), default=True, db_index=True)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("assignee"),
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
@@ -138,6 +142,9 @@ class ReminderLog(models.Model):
             models.UniqueConstraint(fields=["kind", "subject_key", "period_key"], name="reminder_once_per_period"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_key} {self.period_key}"
+
 
 class SubmittedDependency(TenantModel):
     """One dependency of a firm's register as submitted: the unit of market-wide analytics."""
@@ -189,7 +196,9 @@ class SubmittedIncident(TenantModel):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="incidents")
     reference = models.CharField(max_length=50)
     provider = models.ForeignKey("vendors.ProviderCatalog", on_delete=models.PROTECT, related_name="+")
-    outage_event = models.ForeignKey("vendors.OutageEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    outage_event = models.ForeignKey(
+        "vendors.OutageEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)

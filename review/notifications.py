@@ -9,7 +9,9 @@ from accounts.roles import FIRM_ROLES, REGULATOR_ROLES
 from review.models import Notification
 
 
-def notify(recipient: User, *, organization: Organization | None, kind: str, message: str, url: str = "") -> Notification:
+def notify(
+    recipient: User, *, organization: Organization | None, kind: str, message: str, url: str = ""
+) -> Notification:
     if organization is None:
         membership = Membership.objects.of_user(recipient).select_related("organization").first()
         organization = membership.organization
@@ -27,6 +29,8 @@ def to_supervisors(*, kind: str, message: str, url: str = "") -> list[Notificati
     return [notify(m.user, organization=m.organization, kind=kind, message=message, url=url) for m in staff]
 
 
-def to_firm(organization: Organization, *, kind: str, message: str, url: str = "", roles=FIRM_ROLES) -> list[Notification]:
+def to_firm(
+    organization: Organization, *, kind: str, message: str, url: str = "", roles=FIRM_ROLES
+) -> list[Notification]:
     members = Membership.objects.for_org(organization).filter(role__in=roles).select_related("user")
     return [notify(m.user, organization=organization, kind=kind, message=message, url=url) for m in members]

@@ -30,18 +30,24 @@ def _once(kind: str, subject: str, period: str) -> bool:
 
 def _review_deadlines(org: Organization, today: datetime.date) -> int:
     sent = 0
-    open_reviews = Submission.objects.for_org(org).filter(
-        assessment__status__in=["submitted", "in_review"], decision="pending"
-    ).select_related("assignee")
+    open_reviews = (
+        Submission.objects.for_org(org)
+        .filter(assessment__status__in=["submitted", "in_review"], decision="pending")
+        .select_related("assignee")
+    )
     for sub in open_reviews:
-        kind = "review_overdue" if sub.review_deadline < today else (
-            "review_due_soon" if sub.review_deadline <= today + datetime.timedelta(days=DUE_SOON_DAYS) else None
+        kind = (
+            "review_overdue"
+            if sub.review_deadline < today
+            else ("review_due_soon" if sub.review_deadline <= today + datetime.timedelta(days=DUE_SOON_DAYS) else None)
         )
         if kind is None or not _once(kind, f"submission:{sub.pk}", sub.review_deadline.isoformat()):
             continue
-        message = (_("Review overdue: %(s)s of %(firm)s was due %(d)s.") if kind == "review_overdue"
-                   else _("Review due soon: %(s)s of %(firm)s is due %(d)s.")) % {
-            "s": sub, "firm": org.name_ko, "d": sub.review_deadline.isoformat()}
+        message = (
+            _("Review overdue: %(s)s of %(firm)s was due %(d)s.")
+            if kind == "review_overdue"
+            else _("Review due soon: %(s)s of %(firm)s is due %(d)s.")
+        ) % {"s": sub, "firm": org.name_ko, "d": sub.review_deadline.isoformat()}
         url = f"/review/submissions/{sub.pk}/"
         if sub.assignee_id:
             notifications.notify(sub.assignee, organization=None, kind=kind, message=message, url=url)
@@ -60,9 +66,12 @@ def _reassessment(org: Organization, today: datetime.date) -> int:
     due = last.period_end + datetime.timedelta(days=settings.REASSESSMENT_INTERVAL_DAYS)
     if due > today + datetime.timedelta(days=30) or not _once("reassessment_due", f"org:{org.pk}", due.isoformat()):
         return 0
-    notifications.to_firm(org, kind="reassessment_due",
-                          message=_("Your next assessment is due by %(d)s.") % {"d": due.isoformat()},
-                          url="/compliance/assessments/")
+    notifications.to_firm(
+        org,
+        kind="reassessment_due",
+        message=_("Your next assessment is due by %(d)s.") % {"d": due.isoformat()},
+        url="/compliance/assessments/",
+    )
     return 1
 
 
@@ -70,10 +79,13 @@ def _contracts(org: Organization) -> int:
     sent = 0
     for vendor in contracts_ending_within(org, 90):
         if _once("contract_ending", f"vendor:{vendor.pk}", vendor.contract_end.isoformat()):
-            notifications.to_firm(org, kind="contract_ending",
-                                  message=_("The contract with %(v)s ends on %(d)s.") % {
-                                      "v": vendor.name, "d": vendor.contract_end.isoformat()},
-                                  url=f"/vendors/vendors/{vendor.pk}/")
+            notifications.to_firm(
+                org,
+                kind="contract_ending",
+                message=_("The contract with %(v)s ends on %(d)s.")
+                % {"v": vendor.name, "d": vendor.contract_end.isoformat()},
+                url=f"/vendors/vendors/{vendor.pk}/",
+            )
             sent += 1
     return sent
 
@@ -83,10 +95,12 @@ def _failover_tests(org: Organization) -> int:
     for dependency, last_pass in failover_tests_overdue(org):
         period = last_pass.isoformat() if last_pass else "never"
         if _once("failover_test_overdue", f"dependency:{dependency.pk}", period):
-            notifications.to_firm(org, kind="failover_test_overdue",
-                                  message=_("Failover test overdue: %(d)s (last passed: %(p)s).") % {
-                                      "d": dependency, "p": period},
-                                  url=f"/vendors/dependencies/{dependency.pk}/")
+            notifications.to_firm(
+                org,
+                kind="failover_test_overdue",
+                message=_("Failover test overdue: %(d)s (last passed: %(p)s).") % {"d": dependency, "p": period},
+                url=f"/vendors/dependencies/{dependency.pk}/",
+            )
             sent += 1
     return sent
 

@@ -10,8 +10,13 @@ from review.models import Submission
 
 QUEUE_STATES = ("submitted", "in_review", "changes_requested", "accepted")
 SORTS = {
-    "deadline": "review_deadline", "-deadline": "-review_deadline", "submitted": "submitted_at",
-    "-submitted": "-submitted_at", "firm": "organization__name", "rating": "rating", "-gaps": "-critical_gaps",
+    "deadline": "review_deadline",
+    "-deadline": "-review_deadline",
+    "submitted": "submitted_at",
+    "-submitted": "-submitted_at",
+    "firm": "organization__name",
+    "rating": "rating",
+    "-gaps": "-critical_gaps",
     "score": "score",
 }
 
@@ -44,9 +49,7 @@ def review_queue(supervisor: User, params) -> QuerySet[Submission]:
 def _latest_per_assessment(supervisor: User):
     from django.db.models import Max
 
-    latest = (
-        Submission.objects.across_firms(supervisor).values("assessment").annotate(last=Max("id")).values("last")
-    )
+    latest = Submission.objects.across_firms(supervisor).values("assessment").annotate(last=Max("id")).values("last")
     return latest
 
 
@@ -60,8 +63,10 @@ def queue_counts(supervisor: User) -> dict[str, int]:
             in_review=Count("id", filter=Q(assessment__status="in_review")),
             changes_requested=Count("id", filter=Q(assessment__status="changes_requested")),
             accepted=Count("id", filter=Q(assessment__status="accepted")),
-            overdue=Count("id", filter=Q(review_deadline__lt=timezone.localdate(),
-                                          assessment__status__in=["submitted", "in_review"])),
+            overdue=Count(
+                "id",
+                filter=Q(review_deadline__lt=timezone.localdate(), assessment__status__in=["submitted", "in_review"]),
+            ),
         )
     )
     return rows
@@ -71,8 +76,10 @@ def supervisor_submission(supervisor: User, pk) -> Submission:
     from django.http import Http404
 
     try:
-        return Submission.objects.across_firms(supervisor).select_related(
-            "organization", "assessment", "assignee", "previous", "submitted_by", "decided_by"
-        ).get(pk=pk)
+        return (
+            Submission.objects.across_firms(supervisor)
+            .select_related("organization", "assessment", "assignee", "previous", "submitted_by", "decided_by")
+            .get(pk=pk)
+        )
     except (Submission.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

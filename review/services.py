@@ -53,7 +53,9 @@ def submission_problems(assessment: Assessment) -> list[str]:
     applicable = assessment.applicable_requirement_ids()
     answers = {a.requirement_id: a for a in Answer.objects.for_org(org).filter(assessment=assessment)}
     with_evidence = set(
-        Evidence.objects.for_org(org).filter(answer__assessment=assessment).values_list("answer__requirement_id", flat=True)
+        Evidence.objects.for_org(org)
+        .filter(answer__assessment=assessment)
+        .values_list("answer__requirement_id", flat=True)
     )
     from compliance.models import Requirement
 
@@ -105,18 +107,24 @@ def submit(*, assessment: Assessment, actor: User, role: str | None) -> Submissi
         is_latest=True,
     )
     SubmittedDependency.objects.bulk_create(
-        [SubmittedDependency(organization=org, submission=submission, firm_kind=org.kind, **row)
-         for row in document["register"]["dependencies"]],
+        [
+            SubmittedDependency(organization=org, submission=submission, firm_kind=org.kind, **row)
+            for row in document["register"]["dependencies"]
+        ],
         batch_size=1000,
     )
     SubmittedIncident.objects.bulk_create(
-        [SubmittedIncident(organization=org, submission=submission, **row) for row in document["register"]["incidents"]],
+        [
+            SubmittedIncident(organization=org, submission=submission, **row)
+            for row in document["register"]["incidents"]
+        ],
         batch_size=1000,
     )
     _transition(assessment, "submit", role, actor)
     notifications.to_supervisors(
         kind="submitted",
-        message=_("%(firm)s submitted %(title)s (#%(n)s).") % {"firm": org.name_ko, "title": assessment.title, "n": number},
+        message=_("%(firm)s submitted %(title)s (#%(n)s).")
+        % {"firm": org.name_ko, "title": assessment.title, "n": number},
         url=f"/review/submissions/{submission.pk}/",
     )
     return submission
@@ -167,9 +175,13 @@ def assign(*, submission: Submission, assignee: User, actor: User, role: str | N
     _transition(submission.assessment, "assign", role, actor, reason=f"assigned to {assignee.email}")
     submission.assignee, submission.claimed_at = assignee, timezone.now()
     submission.save(update_fields=["assignee", "claimed_at", "updated_at"])
-    notifications.notify(assignee, organization=None, kind="assigned",
-                         message=_("You were assigned the review of %(s)s.") % {"s": submission},
-                         url=f"/review/submissions/{submission.pk}/")
+    notifications.notify(
+        assignee,
+        organization=None,
+        kind="assigned",
+        message=_("You were assigned the review of %(s)s.") % {"s": submission},
+        url=f"/review/submissions/{submission.pk}/",
+    )
     return submission
 
 
@@ -179,7 +191,9 @@ def _require_reviewer(submission: Submission, actor: User, role: str | None) -> 
 
 
 @transaction.atomic
-def comment(*, submission: Submission, actor: User, role: str | None, body: str, requirement_ref: str = "") -> ReviewComment:
+def comment(
+    *, submission: Submission, actor: User, role: str | None, body: str, requirement_ref: str = ""
+) -> ReviewComment:
     submission = _submission_for_supervisor(submission.pk, actor)
     if role not in workflow.SUPERVISORS:
         raise workflow.TransitionRefused(_("Only supervisors comment on a submission."))
@@ -191,8 +205,11 @@ def comment(*, submission: Submission, actor: User, role: str | None, body: str,
     if requirement_ref and requirement_ref not in refs:
         raise ValidationError({"requirement_ref": _("This requirement is not part of the submission.")})
     return ReviewComment.objects.create(
-        organization=submission.organization, submission=submission, requirement_ref=requirement_ref,
-        author=actor, body=body.strip(),
+        organization=submission.organization,
+        submission=submission,
+        requirement_ref=requirement_ref,
+        author=actor,
+        body=body.strip(),
     )
 
 
@@ -219,8 +236,11 @@ def decide(*, submission: Submission, actor: User, role: str | None, decision: s
     notifications.to_firm(
         submission.organization,
         kind=action,
-        message=(_("Your submission %(s)s was accepted.") if action == "accept"
-                 else _("Changes were requested on your submission %(s)s: %(reason)s"))
+        message=(
+            _("Your submission %(s)s was accepted.")
+            if action == "accept"
+            else _("Changes were requested on your submission %(s)s: %(reason)s")
+        )
         % {"s": submission, "reason": reason.strip()},
         url=f"/review/assessments/{submission.assessment_id}/",
     )

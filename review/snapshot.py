@@ -20,7 +20,13 @@ from vendors.selectors import dependency_facts
 
 SCHEMA_VERSION = 1
 STRATEGY_STRENGTH = [
-    "none", "manual_workaround", "cold_standby", "warm_standby", "in_house", "active_passive", "active_active",
+    "none",
+    "manual_workaround",
+    "cold_standby",
+    "warm_standby",
+    "in_house",
+    "active_passive",
+    "active_active",
 ]
 
 
@@ -52,24 +58,30 @@ def _assessment_part(assessment: Assessment) -> dict:
     items = []
     for req in requirements:
         answer = answers.get(req.pk)
-        items.append({
-            "ref": req.ref,
-            "section": req.section.code,
-            "section_name": {"ko": req.section.name_ko, "en": req.section.name_en},
-            "text": {"ko": req.text_ko, "en": req.text_en},
-            "weight": req.weight,
-            "critical": req.critical,
-            "response": answer.response if answer else None,
-            "comment": answer.comment if answer else "",
-            "na_reason": answer.na_reason if answer else "",
-            "answered_by": answer.answered_by.email if answer and answer.answered_by else "",
-            "answered_at": answer.answered_at if answer else None,
-            "evidence": evidence.get(answer.pk, []) if answer else [],
-        })
+        items.append(
+            {
+                "ref": req.ref,
+                "section": req.section.code,
+                "section_name": {"ko": req.section.name_ko, "en": req.section.name_en},
+                "text": {"ko": req.text_ko, "en": req.text_en},
+                "weight": req.weight,
+                "critical": req.critical,
+                "response": answer.response if answer else None,
+                "comment": answer.comment if answer else "",
+                "na_reason": answer.na_reason if answer else "",
+                "answered_by": answer.answered_by.email if answer and answer.answered_by else "",
+                "answered_at": answer.answered_at if answer else None,
+                "evidence": evidence.get(answer.pk, []) if answer else [],
+            }
+        )
     findings = [
         {
-            "title": f.title, "severity": f.severity, "status": f.status, "source": f.source,
-            "requirement": f.requirement.ref if f.requirement_id else "", "due_date": f.due_date,
+            "title": f.title,
+            "severity": f.severity,
+            "status": f.status,
+            "source": f.source,
+            "requirement": f.requirement.ref if f.requirement_id else "",
+            "due_date": f.due_date,
             "remediation_plan": f.remediation_plan,
         }
         for f in Finding.objects.for_org(org).filter(assessment=assessment).select_related("requirement").order_by("id")
@@ -102,8 +114,12 @@ def register_rows(organization, today: datetime.date) -> tuple[list[dict], list[
     deps = (
         Dependency.objects.for_org(organization)
         .select_related("service", "vendor__catalog")
-        .prefetch_related("vendor__subcontractors", "measures__tests", "measures__shared_upstreams",
-                          "measures__alternate_provider__upstreams")
+        .prefetch_related(
+            "vendor__subcontractors",
+            "measures__tests",
+            "measures__shared_upstreams",
+            "measures__alternate_provider__upstreams",
+        )
         .order_by("service__reference", "vendor__reference", "role")
     )
     rows = []
@@ -119,53 +135,58 @@ def register_rows(organization, today: datetime.date) -> tuple[list[dict], list[
         timed = [t.achieved_recovery_minutes for t in recent_passes if t.achieved_recovery_minutes is not None]
         reasons = rules.spof_reasons(fact, today)
         shared = sorted({u.pk for m in measures for u in m.shared_upstreams.all()})
-        rows.append({
-            "service_reference": dep.service.reference,
-            "service_name": dep.service.name,
-            "importance": dep.service.importance,
-            "is_core_business": dep.service.is_core_business,
-            "rto_minutes": dep.service.rto_minutes,
-            "customers_affected": dep.service.customers_affected,
-            "vendor_name": dep.vendor.name,
-            "provider_id": dep.vendor.catalog_id,
-            "provider_parent": dep.vendor.catalog.parent_group,
-            "provider_category": dep.vendor.catalog.category,
-            "provider_country": dep.vendor.catalog.country,
-            "data_location": dep.vendor.data_location,
-            "role": dep.role,
-            "tier": dep.tier,
-            "strategy": best.strategy if best else "none",
-            "alternate_provider_id": best.alternate_provider_id if best else None,
-            "alternate_in_house": bool(best and best.alternate_in_house),
-            "alternate_upstream_ids": sorted(u.pk for u in best.alternate_provider.upstreams.all())
-            if best and best.alternate_provider_id else [],
-            "shared_upstream_ids": shared,
-            "has_shared_upstream": any(code == "shared_upstream" for code, _ in reasons),
-            "last_test_on": last.tested_on if last else None,
-            "last_test_result": last.result if last else "",
-            "last_pass_on": max((t.tested_on for t in passes), default=None),
-            "best_recovery_minutes": min(timed) if timed else None,
-            "tested_redundancy": bool(timed and min(timed) <= dep.service.rto_minutes)
-            or bool(recent_passes and not timed),
-            "is_spof": bool(reasons) and dep.service.importance in ("critical", "important"),
-            "spof_reasons": [code for code, _ in reasons],
-            "subcontractor_ids": sorted(s.pk for s in dep.vendor.subcontractors.all()),
-        })
+        rows.append(
+            {
+                "service_reference": dep.service.reference,
+                "service_name": dep.service.name,
+                "importance": dep.service.importance,
+                "is_core_business": dep.service.is_core_business,
+                "rto_minutes": dep.service.rto_minutes,
+                "customers_affected": dep.service.customers_affected,
+                "vendor_name": dep.vendor.name,
+                "provider_id": dep.vendor.catalog_id,
+                "provider_parent": dep.vendor.catalog.parent_group,
+                "provider_category": dep.vendor.catalog.category,
+                "provider_country": dep.vendor.catalog.country,
+                "data_location": dep.vendor.data_location,
+                "role": dep.role,
+                "tier": dep.tier,
+                "strategy": best.strategy if best else "none",
+                "alternate_provider_id": best.alternate_provider_id if best else None,
+                "alternate_in_house": bool(best and best.alternate_in_house),
+                "alternate_upstream_ids": sorted(u.pk for u in best.alternate_provider.upstreams.all())
+                if best and best.alternate_provider_id
+                else [],
+                "shared_upstream_ids": shared,
+                "has_shared_upstream": any(code == "shared_upstream" for code, _ in reasons),
+                "last_test_on": last.tested_on if last else None,
+                "last_test_result": last.result if last else "",
+                "last_pass_on": max((t.tested_on for t in passes), default=None),
+                "best_recovery_minutes": min(timed) if timed else None,
+                "tested_redundancy": bool(timed and min(timed) <= dep.service.rto_minutes)
+                or bool(recent_passes and not timed),
+                "is_spof": bool(reasons) and dep.service.importance in ("critical", "important"),
+                "spof_reasons": [code for code, _ in reasons],
+                "subcontractor_ids": sorted(s.pk for s in dep.vendor.subcontractors.all()),
+            }
+        )
     incidents = []
     for inc in Incident.objects.for_org(organization).select_related("provider").order_by("started_at", "id"):
-        incidents.append({
-            "reference": inc.reference,
-            "provider_id": inc.provider_id,
-            "outage_event_id": inc.outage_event_id,
-            "started_at": inc.started_at,
-            "ended_at": inc.ended_at,
-            "duration_minutes": inc.duration_minutes,
-            "users_affected": inc.users_affected,
-            "reported_to_supervisor_at": inc.reported_to_supervisor_at,
-            "declared_tested_redundancy": any(
-                r["provider_id"] == inc.provider_id and r["tested_redundancy"] for r in rows
-            ),
-        })
+        incidents.append(
+            {
+                "reference": inc.reference,
+                "provider_id": inc.provider_id,
+                "outage_event_id": inc.outage_event_id,
+                "started_at": inc.started_at,
+                "ended_at": inc.ended_at,
+                "duration_minutes": inc.duration_minutes,
+                "users_affected": inc.users_affected,
+                "reported_to_supervisor_at": inc.reported_to_supervisor_at,
+                "declared_tested_redundancy": any(
+                    r["provider_id"] == inc.provider_id and r["tested_redundancy"] for r in rows
+                ),
+            }
+        )
     return rows, incidents
 
 
@@ -175,8 +196,13 @@ def build_snapshot(assessment: Assessment, *, submitted_by, submitted_at: dateti
     return {
         "schema": SCHEMA_VERSION,
         "submission": {"number": number, "submitted_at": submitted_at, "submitted_by": submitted_by.email},
-        "firm": {"id": org.pk, "name": org.name, "name_ko": org.name_ko, "kind": org.kind,
-                 "business_registration_number": org.business_registration_number},
+        "firm": {
+            "id": org.pk,
+            "name": org.name,
+            "name_ko": org.name_ko,
+            "kind": org.kind,
+            "business_registration_number": org.business_registration_number,
+        },
         "assessment": _assessment_part(assessment),
         "register": {"dependencies": dependencies, "incidents": incidents},
     }

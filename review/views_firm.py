@@ -20,23 +20,35 @@ from review.models import Notification, ReviewComment, Submission
 def assessment_review(request, assessment_pk):
     assessment = get_for_org_or_404(Assessment, request.organization, pk=assessment_pk)
     submissions = list(
-        Submission.objects.for_org(request.organization).filter(assessment=assessment).select_related(
-            "submitted_by", "decided_by").order_by("-number")
+        Submission.objects.for_org(request.organization)
+        .filter(assessment=assessment)
+        .select_related("submitted_by", "decided_by")
+        .order_by("-number")
     )
-    comments = ReviewComment.objects.for_org(request.organization).filter(
-        submission__assessment=assessment).select_related("author", "submission").order_by("submission__number", "id")
+    comments = (
+        ReviewComment.objects.for_org(request.organization)
+        .filter(submission__assessment=assessment)
+        .select_related("author", "submission")
+        .order_by("submission__number", "id")
+    )
     diff = None
     if len(submissions) >= 2:
-        diff = diff_snapshots(services.submission_document(submissions[1]), services.submission_document(submissions[0]))
+        diff = diff_snapshots(
+            services.submission_document(submissions[1]), services.submission_document(submissions[0])
+        )
     problems = services.submission_problems(assessment) if assessment.status in workflow.EDITABLE_STATES else []
-    return render(request, "review/firm_assessment.html", {
-        "assessment": assessment,
-        "submissions": submissions,
-        "comments": comments,
-        "problems": problems,
-        "diff": diff,
-        "actions": workflow.allowed_actions(assessment.status, request.role),
-    })
+    return render(
+        request,
+        "review/firm_assessment.html",
+        {
+            "assessment": assessment,
+            "submissions": submissions,
+            "comments": comments,
+            "problems": problems,
+            "diff": diff,
+            "actions": workflow.allowed_actions(assessment.status, request.role),
+        },
+    )
 
 
 def _step(request, assessment_pk, action):

@@ -22,7 +22,7 @@ from review.models import Submission
 
 def _refused(request, exc) -> None:
     if isinstance(exc, ValidationError):
-        for msgs in (exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]):
+        for msgs in exc.message_dict.values() if hasattr(exc, "error_dict") else [exc.messages]:
             for m in msgs:
                 messages.error(request, m)
     else:
@@ -33,9 +33,15 @@ def _refused(request, exc) -> None:
 def queue(request):
     rows = selectors.review_queue(request.user, request.GET)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "review/queue.html", {
-        "page": page, "counts": selectors.queue_counts(request.user), "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "page": page,
+            "counts": selectors.queue_counts(request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @view_of(Submission)
@@ -52,21 +58,29 @@ def review_page(request, pk):
     supervisors = Membership.objects.regulator_staff().filter(role__in=REGULATOR_ROLES).select_related("user")
     lang = (request.LANGUAGE_CODE or "ko")[:2]
     items = [
-        {**item, "text_l": item["text"].get(lang, item["text"]["en"]), "comments": comments.get(item["ref"], []),
-         "changed": bool(diff and item["ref"] in diff.changed_refs)}
+        {
+            **item,
+            "text_l": item["text"].get(lang, item["text"]["en"]),
+            "comments": comments.get(item["ref"], []),
+            "changed": bool(diff and item["ref"] in diff.changed_refs),
+        }
         for item in document["assessment"]["requirements"]
     ]
-    return render(request, "review/review.html", {
-        "submission": submission,
-        "doc": document,
-        "items": items,
-        "general_comments": comments.get("", []),
-        "diff": diff,
-        "hash_ok": submission.hash_verifies(),
-        "actions": workflow.allowed_actions(submission.assessment.status, request.role),
-        "supervisors": supervisors,
-        "is_reviewer": request.is_lead_supervisor or submission.assignee_id == request.user.pk,
-    })
+    return render(
+        request,
+        "review/review.html",
+        {
+            "submission": submission,
+            "doc": document,
+            "items": items,
+            "general_comments": comments.get("", []),
+            "diff": diff,
+            "hash_ok": submission.hash_verifies(),
+            "actions": workflow.allowed_actions(submission.assessment.status, request.role),
+            "supervisors": supervisors,
+            "is_reviewer": request.is_lead_supervisor or submission.assignee_id == request.user.pk,
+        },
+    )
 
 
 def _act(request, pk, step):
@@ -102,20 +116,34 @@ def assign(request, pk):
 @supervisor_view
 @require_POST
 def comment(request, pk):
-    return _act(request, pk, lambda s: services.comment(
-        submission=s, actor=request.user, role=request.role, body=request.POST.get("body", ""),
-        requirement_ref=request.POST.get("requirement_ref", ""),
-    ))
+    return _act(
+        request,
+        pk,
+        lambda s: services.comment(
+            submission=s,
+            actor=request.user,
+            role=request.role,
+            body=request.POST.get("body", ""),
+            requirement_ref=request.POST.get("requirement_ref", ""),
+        ),
+    )
 
 
 @view_of(Submission)
 @supervisor_view
 @require_POST
 def decide(request, pk):
-    return _act(request, pk, lambda s: services.decide(
-        submission=s, actor=request.user, role=request.role, decision=request.POST.get("decision", ""),
-        reason=request.POST.get("reason", ""),
-    ))
+    return _act(
+        request,
+        pk,
+        lambda s: services.decide(
+            submission=s,
+            actor=request.user,
+            role=request.role,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        ),
+    )
 
 
 @view_of(Submission)
@@ -127,8 +155,10 @@ def evidence_download(request, pk):
     if not wanted:
         return HttpResponseBadRequest(_("Which file? Give its sha256."))
     named = {
-        e["id"]: e for item in services.submission_document(submission)["assessment"]["requirements"]
-        for e in item["evidence"] if e["sha256"] == wanted
+        e["id"]: e
+        for item in services.submission_document(submission)["assessment"]["requirements"]
+        for e in item["evidence"]
+        if e["sha256"] == wanted
     }
     evidence = Evidence.objects.for_org(submission.organization).filter(pk__in=list(named)).first()
     if evidence is None:

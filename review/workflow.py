@@ -57,11 +57,13 @@ def check(action: str, state: str, role: str | None) -> str:
         raise TransitionRefused(_("Unknown action %(action)s.") % {"action": action})
     if role not in transition.roles:
         raise TransitionRefused(
-            _("Your role (%(role)s) cannot take this step: %(action)s.") % {"role": role or "-", "action": _label(action)}
+            _("Your role (%(role)s) cannot take this step: %(action)s.")
+            % {"role": role or "-", "action": _label(action)}
         )
     if state not in transition.sources:
         raise TransitionRefused(
-            _("An assessment in state '%(state)s' cannot be %(done)s.") % {"state": _label(state), "done": _past(action)}
+            _("An assessment in state '%(state)s' cannot be %(done)s.")
+            % {"state": _label(state), "done": _past(action)}
         )
     return transition.target
 
@@ -72,20 +74,30 @@ def allowed_actions(state: str, role: str | None) -> list[str]:
 
 def _label(name: str) -> str:
     labels = {
-        "submit": _("submit"), "withdraw": _("withdraw"), "claim": _("claim"), "assign": _("assign"),
-        "request_changes": _("request changes"), "accept": _("accept"), "draft": _("draft"),
-        "submitted": _("submitted"), "in_review": _("in review"), "changes_requested": _("changes requested"),
-        "accepted": _("accepted"), "withdrawn": _("withdrawn"),
+        "submit": _("submit"),
+        "withdraw": _("withdraw"),
+        "claim": _("claim"),
+        "assign": _("assign"),
+        "request_changes": _("request changes"),
+        "accept": _("accept"),
+        "draft": _("draft"),
+        "submitted": _("submitted"),
+        "in_review": _("in review"),
+        "changes_requested": _("changes requested"),
+        "accepted": _("accepted"),
+        "withdrawn": _("withdrawn"),
     }
     return str(labels.get(name, name))
 
 
 def _past(action: str) -> str:
-    return str({
-        "submit": _("submitted"),
-        "withdraw": _("withdrawn"),
-        "claim": _("claimed"),
-        "assign": _("assigned"),
-        "request_changes": _("returned for changes"),
-        "accept": _("accepted"),
-    }[action])
+    return str(
+        {
+            "submit": _("submitted"),
+            "withdraw": _("withdrawn"),
+            "claim": _("claimed"),
+            "assign": _("assigned"),
+            "request_changes": _("returned for changes"),
+            "accept": _("accepted"),
+        }[action]
+    )

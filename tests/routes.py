@@ -22,6 +22,7 @@ PUBLIC_ROUTES = {
     "api-schema": "the API's shape, no data",
     "api-docs": "the API's documentation page",
     "api-redoc": "the API's documentation page",
+    "api-token": "exchanges an email and password for an API token (throttled like the login)",
 }
 SKIPPED_NAMESPACES = {"admin": "Django admin: platform operators only (is_staff), checked by Django itself"}
 

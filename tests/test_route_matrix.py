@@ -109,13 +109,17 @@ def test_anonymous_is_sent_to_login(route, world):
 
 @pytest.mark.parametrize("route", LIST_ROUTES, ids=_id)
 def test_pages_without_an_object_never_show_another_firms_rows(route, world):
+    """Factories mark firm data "B-SECRET" and submitted material "B-SUBMITTED": firm A's users may see
+    neither; supervisors may see what firm B submitted, never its working data."""
     for _model, factory in TENANT_FACTORIES.items():
         factory(world.firm_b)
     url = reverse(route.name)
-    # Supervisors may read every firm's *submitted* material on their own pages; nobody else may.
-    readers = world.users_of_a() if route.audience == "supervisor" else {**world.users_of_a(), **world.regulator_users()}
-    for role, user in readers.items():
+    readers = {role: (user, ("B-SECRET", "B-SUBMITTED")) for role, user in world.users_of_a().items()}
+    if route.audience != "supervisor":
+        readers.update({role: (user, ("B-SECRET",)) for role, user in world.regulator_users().items()})
+    for role, (user, markers) in readers.items():
         response = client_for(user).get(url)
         if response.status_code == 200 and not response.get("Content-Disposition"):
             body = response.content.decode("utf-8", errors="replace")
-            assert "B-SECRET" not in body, f"{role} GET {url} shows firm B's data"
+            for marker in markers:
+                assert marker not in body, f"{role} GET {url} shows firm B's data ({marker})"

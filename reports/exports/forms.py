@@ -20,6 +20,13 @@ class ExportRequestForm(forms.Form):
 
         # Scoped: another firm's assessment is not a valid choice (and the list fails closed).
         self.fields["assessment"].queryset = Assessment.objects.for_org(organization).select_related("framework")
+        # Each side sees only the exports it may ask for (kinds.clean_parameters enforces the same).
+        from reports.exports.kinds import SPECS
+
+        regulator = bool(organization and organization.is_regulator)
+        self.fields["kind"].choices = [
+            (value, text) for value, text in ExportKind.choices if SPECS[value].for_firms != regulator
+        ]
 
     def clean(self):
         data = super().clean()

@@ -56,9 +56,21 @@ def _audit_builder() -> Builder:
     )
 
 
+def _clean_queue(organization: Organization, parameters: dict) -> dict:
+    allowed = ("status", "kind", "assignee", "overdue", "q", "sort")
+    return {k: str(parameters[k])[:100] for k in allowed if parameters.get(k)}
+
+
+def _queue_builder() -> Builder:
+    from review.queue_workbook import build_queue_workbook
+
+    return lambda org, params, target, progress, user: build_queue_workbook(user, params, target, progress)
+
+
 SPECS: dict[str, ExportSpec] = {
     ExportKind.REGISTER_WORKBOOK: ExportSpec(ExportKind.REGISTER_WORKBOOK, _register_builder, _clean_register),
     ExportKind.AUDIT_WORKBOOK: ExportSpec(ExportKind.AUDIT_WORKBOOK, _audit_builder, _clean_audit),
+    ExportKind.REVIEW_QUEUE: ExportSpec(ExportKind.REVIEW_QUEUE, _queue_builder, _clean_queue, for_firms=False),
 }
 
 
@@ -73,6 +85,8 @@ def clean_parameters(organization: Organization, kind: str, parameters: dict | N
         raise ValidationError({"kind": _("Unknown kind of export.")})
     if spec.for_firms and (organization is None or organization.is_regulator):
         raise ValidationError({"kind": _("This export is of a firm's data; switch to the firm first.")})
+    if not spec.for_firms and (organization is None or not organization.is_regulator):
+        raise ValidationError({"kind": _("This export is for supervisors.")})
     parameters = dict(parameters or {})
     cleaned = spec.clean(organization, parameters)
     if "throttle_ms" in parameters:

@@ -127,11 +127,13 @@ def write_audit_workbook(view: AssessmentView, target, progress: Progress | None
 
 def build_audit_workbook(organization: Organization, assessment_id: int, target, progress: Progress | None = None,
                          generated_by: Any = None) -> int:
-    """The audit workbook of one of the firm's assessments, from live data.
+    """The audit workbook of one of the firm's assessments: from the submitted snapshot while the
+    supervisor works on it (submitted, in review, accepted), from live data otherwise."""
+    from review.export_view import latest_snapshot, snapshot_assessment_view
 
-    When the review app lands, a submitted assessment is read from its snapshot here instead.
-    """
     assessment = assessment_for_export(organization, assessment_id)
     if assessment is None:
         raise LookupError(f"assessment {assessment_id} is not in this firm")
-    return write_audit_workbook(live_assessment_view(assessment), target, progress, generated_by)
+    submission = latest_snapshot(assessment)
+    view = snapshot_assessment_view(assessment, submission) if submission else live_assessment_view(assessment)
+    return write_audit_workbook(view, target, progress, generated_by)

@@ -11,9 +11,7 @@ register = template.Library()
 @register.inclusion_tag("review/partials/workflow_box.html", takes_context=True)
 def review_actions(context, assessment):
     request = context["request"]
-    latest = (
-        Submission.objects.for_org(request.organization).filter(assessment=assessment).order_by("-number").first()
-    )
+    latest = Submission.objects.for_org(request.organization).filter(assessment=assessment).order_by("-number").first()
     return {
         "request": request,
         "assessment": assessment,

@@ -47,3 +47,12 @@ def test_health_reports_each_component(db, client):
     body = client.get("/healthz").json()
     assert body["status"] == "ok" and body["database"] == "ok" and body["cache"] == "ok"
     assert body["broker"].startswith("eager") or body["broker"] == "ok"
+
+
+def test_an_api_token_is_issued_for_valid_credentials_only(world, client):
+    bad = client.post("/api/v1/auth/token/", {"username": "officer@a.test", "password": "nope"})
+    assert bad.status_code == 400
+    good = client.post("/api/v1/auth/token/", {"username": "officer@a.test", "password": "test-password-123"})
+    token = good.json()["token"]
+    me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Token {token}")
+    assert me.json()["email"] == "officer@a.test"

@@ -16,15 +16,24 @@ def submission_for(org, assessment: Assessment | None = None) -> Submission:
     now = timezone.now()
     text = canonical_json(build_snapshot(assessment, submitted_by=officer, submitted_at=now, number=1))
     return Submission.objects.create(
-        organization=org, assessment=assessment, number=1, submitted_by=officer, submitted_at=now,
-        snapshot_json=text, snapshot_sha256=Submission.hash_of(text), firm_kind=org.kind,
-        framework_label="B-SECRET checklist 1", review_deadline=timezone.localdate(),
+        organization=org,
+        assessment=assessment,
+        number=1,
+        submitted_by=officer,
+        submitted_at=now,
+        snapshot_json=text,
+        snapshot_sha256=Submission.hash_of(text),
+        firm_kind=org.kind,
+        framework_label="B-SUBMITTED checklist 1",
+        review_deadline=timezone.localdate(),
     )
 
 
 def comment_for(org) -> ReviewComment:
     sub = submission_for(org)
-    return ReviewComment.objects.create(organization=org, submission=sub, author=sub.submitted_by, body="B-SECRET remark")
+    return ReviewComment.objects.create(
+        organization=org, submission=sub, author=sub.submitted_by, body="B-SUBMITTED remark"
+    )
 
 
 def notification_for(org) -> Notification:
@@ -39,19 +48,33 @@ def submitted_dependency_for(org) -> SubmittedDependency:
     from vendors.models import ProviderCatalog
 
     provider = ProviderCatalog.objects.order_by("id").first() or ProviderCatalog.objects.create(
-        key="b-secret-provider", legal_name="B-SECRET Provider Inc.", country="US", category="cdn_security")
+        key="submitted-provider", legal_name="Submitted Provider Inc.", country="US", category="cdn_security"
+    )
     return SubmittedDependency.objects.create(
-        organization=org, submission=submission_for(org), firm_kind=org.kind, service_reference="S1",
-        service_name="B-SECRET service", importance="critical", rto_minutes=60, vendor_name="B-SECRET vendor",
-        provider=provider, provider_category=provider.category, provider_country=provider.country,
-        data_location="offshore", role="cdn", strategy="none",
+        organization=org,
+        submission=submission_for(org),
+        firm_kind=org.kind,
+        service_reference="S1",
+        service_name="B-SUBMITTED service",
+        importance="critical",
+        rto_minutes=60,
+        vendor_name="B-SUBMITTED vendor",
+        provider=provider,
+        provider_category=provider.category,
+        provider_country=provider.country,
+        data_location="offshore",
+        role="cdn",
+        strategy="none",
     )
 
 
 def submitted_incident_for(org) -> SubmittedIncident:
     dep = submitted_dependency_for(org)
     return SubmittedIncident.objects.create(
-        organization=org, submission=dep.submission, reference="B-SECRET-INC", provider=dep.provider,
+        organization=org,
+        submission=dep.submission,
+        reference="B-SUBMITTED-INC",
+        provider=dep.provider,
         started_at=timezone.now(),
     )
 

@@ -19,8 +19,12 @@ def answer_all(assessment, user, response="compliant"):
     answers = {}
     for req in Requirement.objects.filter(pk__in=assessment.applicable_requirement_ids()).order_by("order"):
         answers[req.ref] = compliance_services.save_answer(
-            assessment=assessment, requirement=req, response=response, comment=f"{req.ref} ok",
-            expected_version=None, user=user,
+            assessment=assessment,
+            requirement=req,
+            response=response,
+            comment=f"{req.ref} ok",
+            expected_version=None,
+            user=user,
         )
     return answers
 
@@ -28,8 +32,15 @@ def answer_all(assessment, user, response="compliant"):
 def attach_evidence(answer, user, name="policy.pdf", data=b"%PDF-1.4 evidence"):
     import hashlib
 
-    ev = Evidence(organization=answer.organization, answer=answer, original_name=name, size=len(data),
-                  content_type="application/pdf", sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user)
+    ev = Evidence(
+        organization=answer.organization,
+        answer=answer,
+        original_name=name,
+        size=len(data),
+        content_type="application/pdf",
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+    )
     ev.file.save(name, ContentFile(data), save=False)
     ev.save()
     return ev

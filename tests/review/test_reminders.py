@@ -22,7 +22,8 @@ def test_a_contract_ending_soon_is_reminded_once(world):
 
     vendor = FACTORIES[Vendor](world.firm_a)
     Vendor.objects.for_org(world.firm_a).filter(pk=vendor.pk).update(
-        contract_end=timezone.localdate() + datetime.timedelta(days=30))
+        contract_end=timezone.localdate() + datetime.timedelta(days=30)
+    )
     assert run_all()["contracts"] == 1
     assert run_all()["contracts"] == 0
     assert Notification.objects.for_org(world.firm_a).filter(kind="contract_ending").count() == 3

@@ -21,9 +21,13 @@ def test_the_full_review_loop(world, ready_assessment, as_user, mailoutbox, djan
     assert world.firm_a.name_ko in queue or world.firm_a.name in queue
 
     assert supervisor.post(f"/review/submissions/{first.pk}/claim/").status_code == 302
-    supervisor.post(f"/review/submissions/{first.pk}/comment/", {"requirement_ref": "R-A2", "body": "Attach the minutes."})
+    supervisor.post(
+        f"/review/submissions/{first.pk}/comment/", {"requirement_ref": "R-A2", "body": "Attach the minutes."}
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        supervisor.post(f"/review/submissions/{first.pk}/decide/", {"decision": "request_changes", "reason": "Minutes missing"})
+        supervisor.post(
+            f"/review/submissions/{first.pk}/decide/", {"decision": "request_changes", "reason": "Minutes missing"}
+        )
     ready_assessment.refresh_from_db()
     assert ready_assessment.status == "changes_requested"
 
@@ -32,8 +36,14 @@ def test_the_full_review_loop(world, ready_assessment, as_user, mailoutbox, djan
     assert Notification.objects.for_org(world.firm_a).filter(recipient=world.a_officer, kind="request_changes").exists()
 
     answer = Answer.objects.for_org(world.firm_a).get(assessment=ready_assessment, requirement__ref="R-A2")
-    compliance_services.save_answer(assessment=ready_assessment, requirement=answer.requirement, response="partial",
-                                    comment="minutes attached", expected_version=answer.version, user=world.a_officer)
+    compliance_services.save_answer(
+        assessment=ready_assessment,
+        requirement=answer.requirement,
+        response="partial",
+        comment="minutes attached",
+        expected_version=answer.version,
+        user=world.a_officer,
+    )
     assert _submit(officer, ready_assessment).status_code == 302
     second = Submission.objects.for_org(world.firm_a).get(number=2)
     assert second.previous == first
@@ -86,7 +96,9 @@ def test_firm_b_cannot_see_firm_as_review_comments(world, ready_assessment, as_u
     _submit(as_user(world.a_officer), ready_assessment)
     sub = Submission.objects.for_org(world.firm_a).get()
     as_user(world.supervisor).post(f"/review/submissions/{sub.pk}/claim/")
-    as_user(world.supervisor).post(f"/review/submissions/{sub.pk}/comment/", {"requirement_ref": "R-A1", "body": "A-ONLY"})
+    as_user(world.supervisor).post(
+        f"/review/submissions/{sub.pk}/comment/", {"requirement_ref": "R-A1", "body": "A-ONLY"}
+    )
     assert ReviewComment.objects.for_org(world.firm_a).count() == 1
     assert as_user(world.b_officer).get(f"/review/assessments/{ready_assessment.pk}/").status_code == 404
     assert api_for(world.b_officer).get(f"/api/v1/submissions/{sub.pk}/").status_code == 404
@@ -98,8 +110,11 @@ def test_a_supervisor_cannot_open_a_draft_by_any_route(world, as_user, api_for):
     from tests.factories.compliance import make_assessment
 
     draft = make_assessment(world.firm_a)
-    for url in (f"/review/assessments/{draft.pk}/", f"/compliance/assessments/{draft.pk}/",
-                f"/api/v1/assessments/{draft.pk}/"):
+    for url in (
+        f"/review/assessments/{draft.pk}/",
+        f"/compliance/assessments/{draft.pk}/",
+        f"/api/v1/assessments/{draft.pk}/",
+    ):
         assert as_user(world.supervisor).get(url).status_code == 404, url
     assert api_for(world.supervisor).get("/api/v1/review/queue/").json()["count"] == 0
 

@@ -24,8 +24,9 @@ def test_submitting_freezes_a_hashed_snapshot_and_moves_the_state(world, ready_a
 def test_unanswered_requirements_block_submission_with_the_list(world):
     assessment = make_assessment(world.firm_a, make_framework(requirements=REQUIREMENTS))
     req = Requirement.objects.get(framework=assessment.framework, ref="R-A1")
-    compliance_services.save_answer(assessment=assessment, requirement=req, response="compliant",
-                                    expected_version=None, user=world.a_officer)
+    compliance_services.save_answer(
+        assessment=assessment, requirement=req, response="compliant", expected_version=None, user=world.a_officer
+    )
     with pytest.raises(services.SubmissionProblems) as exc:
         services.submit(assessment=assessment, actor=world.a_officer, role="officer")
     assert exc.value.messages == ["R-A2 is not answered.", "R-G1 is not answered."]
@@ -79,8 +80,13 @@ def test_answers_cannot_change_while_submitted(world, ready_assessment):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        compliance_services.save_answer(assessment=ready_assessment, requirement=answer.requirement,
-                                        response="partial", expected_version=answer.version, user=world.a_officer)
+        compliance_services.save_answer(
+            assessment=ready_assessment,
+            requirement=answer.requirement,
+            response="partial",
+            expected_version=answer.version,
+            user=world.a_officer,
+        )
 
 
 def test_the_register_is_stored_as_rows_for_market_analytics(world, ready_assessment):

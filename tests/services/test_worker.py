@@ -35,3 +35,18 @@ def test_the_worker_finds_a_row_tampered_with_in_the_database(real_worker, world
 def test_health_reports_the_real_broker_and_cache(real_worker, client):
     body = client.get("/healthz").json()
     assert body == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
+
+
+def test_the_notification_email_task_runs_on_the_real_worker(real_worker, world):
+    from review.models import Notification
+    from review.tasks import send_notification_email
+
+    note = Notification.objects.create(
+        organization=world.firm_a, recipient=world.a_officer, kind="test", message="Your submission was accepted."
+    )
+
+    assert send_notification_email.delay(world.firm_a.pk, note.pk).get(timeout=30) is True
+    note.refresh_from_db()
+    assert note.emailed_at is not None
+    # Redelivery is harmless: the second run finds it already emailed.
+    assert send_notification_email.delay(world.firm_a.pk, note.pk).get(timeout=30) is False
