@@ -6,6 +6,9 @@ path nobody thought of (admin, a shell, a data fix) is still recorded.
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
+
 from django.contrib.auth import signals as auth_signals
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
@@ -16,6 +19,9 @@ from audit.models import GENESIS_HASH, AuditEvent
 from audit.values import field_values
 
 _CHAIN_LOCK_KEY = 7_241_001
+
+
+_batch: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar("audit_batch", default=None)
 
 
 def record(
@@ -32,37 +38,72 @@ def record(
     """Append one event to the chain. Explicit arguments win over the request context."""
     ctx = current()
     actor = actor if actor is not None else ctx.actor
-    if organization is None:
-        organization = getattr(obj, "organization", None) if obj is not None else None
-        if organization is None and obj is not None and obj._meta.label == "accounts.Organization":
-            organization = obj
-        organization = organization or ctx.organization
+    organization_id = getattr(organization, "pk", None)
+    if organization_id is None and obj is not None:
+        # The id, not the object: reading obj.organization would cost a query per event.
+        is_org = obj._meta.label == "accounts.Organization"
+        organization_id = obj.pk if is_org else getattr(obj, "organization_id", None)
+    if organization_id is None:
+        organization_id = getattr(ctx.organization, "pk", None)
     if obj is not None:
         object_type = object_type or obj._meta.label
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
+    event = AuditEvent(
+        created_at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_email=getattr(actor, "email", "") or "",
+        organization_id=organization_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:300],
+        changes=changes or {},
+        ip_address=ctx.ip_address,
+    )
+    pending = _batch.get()
+    if pending is not None:
+        pending.append(event)
+        return event
+    _append([event])
+    return event
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and insert events in order, holding the chain's lock so no two share a predecessor."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            # One chain: appends are serialised so no two events share a predecessor.
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditEvent.objects.for_chain_verification().values_list("hash", flat=True).last()
-        event = AuditEvent(
-            created_at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_email=getattr(actor, "email", "") or "",
-            organization=organization if getattr(organization, "pk", None) else None,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_repr=object_repr[:300],
-            changes=changes or {},
-            ip_address=ctx.ip_address,
-            prev_hash=last or GENESIS_HASH,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-    return event
+        last = AuditEvent.objects.for_chain_verification().values_list("hash", flat=True).last() or GENESIS_HASH
+        for event in events:
+            event.prev_hash = last
+            event.hash = event.compute_hash()
+            last = event.hash
+        if len(events) == 1:
+            events[0].save()
+        else:
+            AuditEvent.objects.bulk_create(events, batch_size=500)
+
+
+@contextmanager
+def batched():
+    """Collect the events of one large write (an import) and chain them in one go at the end.
+
+    Use it inside the write's transaction: the events commit or roll back with the rows they
+    describe. If the block raises, nothing is appended.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    pending: list[AuditEvent] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending:
+        _append(pending)
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs):

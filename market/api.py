@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -13,6 +14,7 @@ from core.api import ActiveOrganizationAPIMixin, TenantModelViewSet
 from market import selectors, services
 from market.forms import FIRM_KINDS
 from market.models import SavedSimulation
+from market.tuning import analytic
 from vendors.models import OutageEvent
 
 
@@ -31,6 +33,7 @@ class ConcentrationViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
     permission_classes = [permissions.IsAuthenticated, IsSupervisor]
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
+    @method_decorator(analytic)
     def list(self, request):
         kind = request.query_params.get("kind", "")
         kind = kind if kind in dict(FIRM_KINDS) else ""
@@ -55,12 +58,13 @@ class SimulationInput(serializers.Serializer):
     firm_kind = serializers.ChoiceField(choices=[k for k, _ in FIRM_KINDS], required=False, default="")
 
 
-def _run(request, data: dict) -> dict:
+def _run(request, data: dict, full: bool = False) -> dict:
     failed = services.failed_providers(provider_ids=data["providers"], category=data["category"],
                                        country=data["country"])
     if getattr(request._request, "is_supervisor", False):
         return services.simulate_market(user=request.user, failed=failed, duration_minutes=data["duration_minutes"],
-                                        firm_kind=data["firm_kind"])
+                                        firm_kind=data["firm_kind"],
+                                        detail_limit=None if full else services.SHOWN)
     if request._request.organization is None:
         raise Http404
     return services.simulate_firm(organization=request._request.organization, failed=failed,
@@ -136,7 +140,7 @@ class SavedSimulationViewSet(TenantModelViewSet):
         params = {"providers": d.get("providers", []), "category": d.get("category", ""),
                   "country": d.get("country", ""), "duration_minutes": d["duration_minutes"],
                   "firm_kind": d.get("firm_kind", "")}
-        results = _run(request, params)
+        results = _run(request, params, full=True)
         sim = services.save_simulation(
             organization=request.organization, user=request.user, name=d["name"],
             failed=[f["id"] for f in results["failed"]], duration_minutes=d["duration_minutes"], results=results,

@@ -30,7 +30,12 @@ _SLOTS = tuple(_BASE_KEYS)
 
 
 def _base_sql(qs: QuerySet) -> tuple[str, tuple]:
-    base = qs.values(**_BASE_KEYS, g_org=F("organization_id"), g_svc=F("service_reference")).annotate(
+    # Grouped by the integer and short keys only: a firm's snapshot gives a provider one category,
+    # country and parent, so those are carried with MAX() instead of widening the hashed key.
+    carried = {k: Max(v) for k, v in _BASE_KEYS.items() if k not in ("b_provider", "b_location")}
+    base = qs.values(b_provider=F("provider_id"), b_location=F("data_location"), g_org=F("organization_id"),
+                     g_svc=F("service_reference")).annotate(
+        **carried,
         # Importance is a service's: every row of a base group has the same one.
         g_crit=Max(Case(When(importance="critical", then=Value(1)), default=Value(0))),
         g_imp=Max(Case(When(importance="important", then=Value(1)), default=Value(0))),

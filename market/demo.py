@@ -28,6 +28,6 @@ def seed(world) -> None:
             continue
         params = services.scenario(event)
         results = services.simulate_market(user=supervisor, failed=params["providers"],
-                                           duration_minutes=params["duration_minutes"])
+                                           duration_minutes=params["duration_minutes"], detail_limit=None)
         services.save_simulation(organization=regulator, user=supervisor, name=name, failed=params["providers"],
                                  duration_minutes=params["duration_minutes"], results=results, shared=True)

@@ -241,3 +241,50 @@ def declared_vs_observed(declared_tested: bool, downtime: int | None, rto: int |
     if rto is not None and downtime > rto:
         return "failover_over_rto"
     return ""
+
+
+# --- a firm's own register (small: aggregated in Python, the same figures as the market SQL) ----
+
+def _group_counts(rows: list[Mapping], key) -> list[dict]:
+    groups: dict[Hashable, dict] = {}
+    for row in rows:
+        g = groups.setdefault(key(row), {"crit": set(), "imp": set(), "dependencies": 0, "tested": 0})
+        if row.get("importance") == "critical":
+            g["crit"].add(row["service_reference"])
+        elif row.get("importance") == "important":
+            g["imp"].add(row["service_reference"])
+        g["dependencies"] += 1
+        g["tested"] += bool(row.get("tested_redundancy"))
+    out = [{"key": k, "critical_services": len(g["crit"]), "important_services": len(g["imp"]),
+            "dependencies": g["dependencies"], "tested": g["tested"],
+            "tested_share": round(100 * g["tested"] / g["dependencies"]) if g["dependencies"] else 0}
+           for k, g in groups.items()]
+    return sorted(out, key=lambda r: (-r["critical_services"], -r["dependencies"], str(r["key"])))
+
+
+def firm_concentration(rows: Iterable[Mapping], legal_names: Mapping[int, str] | None = None) -> dict:
+    """Per provider and per ultimate parent, HHI per category of critical dependencies, nth parties."""
+    rows = list(rows)
+    names = legal_names or {}
+    by_cat: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        if row.get("importance") == "critical":
+            by_cat[row.get("provider_category", "")][row["provider_id"]] += 1
+    categories = sorted(({"category": cat, "hhi": hhi_from_counts(c.values()),
+                          "band": hhi_band(hhi_from_counts(c.values())), "providers": len(c),
+                          "critical_dependencies": sum(c.values())} for cat, c in by_cat.items()),
+                        key=lambda r: -r["hhi"])
+    nth: dict[int, dict] = {}
+    for row in rows:
+        for sub in _ids(row.get("subcontractor_ids")):
+            entry = nth.setdefault(sub, {"provider_id": sub, "vendors": set(), "dependencies": 0})
+            entry["vendors"].add(row.get("provider_id"))
+            entry["dependencies"] += 1
+    nth_rows = sorted(({"provider_id": k, "vendors": len(v["vendors"]), "dependencies": v["dependencies"]}
+                       for k, v in nth.items()), key=lambda r: (-r["vendors"], -r["dependencies"], r["provider_id"]))
+    return {
+        "providers": _group_counts(rows, lambda r: r["provider_id"]),
+        "parents": _group_counts(rows, lambda r: r.get("provider_parent") or names.get(r["provider_id"], "")),
+        "categories": categories,
+        "nth": nth_rows,
+    }

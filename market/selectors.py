@@ -25,6 +25,7 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import User
 from market import concentration, rules
+from market.tuning import analytic
 from review.models import Submission, SubmittedDependency, SubmittedIncident
 from vendors.models import ProviderCatalog
 
@@ -65,6 +66,7 @@ def _sorted(rows: list[dict], key: str, order: tuple[str, ...], limit: int | Non
     return rows[:limit] if limit else rows
 
 
+@analytic
 def concentration_tables(user: User, firm_kind: str = "", limit: int | None = TOP) -> dict[str, list[dict]]:
     """Providers, parents, countries and data locations in one query (the concentration page)."""
     found = concentration.tables(latest_dependencies(user, firm_kind))
@@ -145,6 +147,7 @@ def _elements_sql(inner_sql: str, column: str) -> str:
     return f"({inner_sql}) d, json_each(d.{column}) AS e"
 
 
+@analytic
 def nth_party(user: User, firm_kind: str = "", limit: int = TOP) -> list[dict]:
     """Providers named as subcontractors by many vendors: unnested and counted in the database."""
     inner = latest_dependencies(user, firm_kind).values("organization_id", "provider_id", "subcontractor_ids")
@@ -203,25 +206,41 @@ def knocked_out_by(failed: list[int]) -> list[int]:
 SIM_FIELDS = tuple(f for f in ROW_FIELDS if not f.endswith("_ids"))
 
 
-def simulation_rows(user: User, failed: list[int], knocked: list[int], firm_kind: str = "") -> list[dict]:
+def simulation_rows(user: User, failed: list[int], knocked: list[int], firm_kind: str = "",
+                    pairs: list[tuple[int, str]] | None = None) -> list[dict]:
     """Only the rows the outage can reach (provider failed or knocked out, or a failed nth party).
 
     The JSON lists are tested against the failed providers in SQL and come back as booleans, so no
     list is decoded in Python; the rows carry the failed ids in their place, which is all the rules look at.
     """
     sub_hit = _contains_any("subcontractor_ids", failed)
-    qs = latest_dependencies(user, firm_kind).filter(Q(provider_id__in=[*failed, *knocked]) | sub_hit).annotate(
+    qs = latest_dependencies(user, firm_kind).filter(Q(provider_id__in=[*failed, *knocked]) | sub_hit)
+    if pairs is not None:
+        # Only the services a page shows; the few extra (firm, reference) combinations are dropped below.
+        qs = qs.filter(organization_id__in={o for o, _ in pairs}, service_reference__in={r for _, r in pairs})
+    qs = qs.annotate(
         sub_hit=ExpressionWrapper(sub_hit, output_field=BooleanField()),
         alt_hit=ExpressionWrapper(_contains_any("alternate_upstream_ids", failed)
                                   | _contains_any("shared_upstream_ids", failed), output_field=BooleanField()),
     )
     rows = list(qs.values(*SIM_FIELDS, "sub_hit", "alt_hit", firm_name=F("organization__name"),
                           as_of=F("submission__submitted_at")))
+    if pairs is not None:
+        wanted = set(pairs)
+        rows = [r for r in rows if (r["organization_id"], r["service_reference"]) in wanted]
     for r in rows:
         r["subcontractor_ids"] = failed if r.pop("sub_hit") else ()
         r["alternate_upstream_ids"] = failed if r.pop("alt_hit") else ()
         r["shared_upstream_ids"] = ()
     return rows
+
+
+def latest_firms(user: User, organization_ids) -> dict[int, dict]:
+    """Name, kind and as-of of the given firms' latest submissions."""
+    rows = (Submission.objects.across_firms(user).filter(is_latest=True, organization_id__in=list(organization_ids))
+            .exclude(decision="withdrawn")
+            .values("organization_id", "firm_kind", firm_name=F("organization__name"), as_of=F("submitted_at")))
+    return {r["organization_id"]: r for r in rows}
 
 
 def services_per_kind(user: User, firm_kind: str = "") -> dict[str, int]:

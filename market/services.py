@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from core.concurrency import save_versioned
-from market import rules, selectors
+from market import rules, selectors, simulation_sql
 from market.models import SavedSimulation
+from market.tuning import analytic
 from vendors.models import OutageEvent, ProviderCatalog
 
 
@@ -38,34 +39,67 @@ def failed_providers(*, provider_ids: list[int] | None = None, category: str = "
     return sorted(ids)
 
 
+SHOWN = 300
+
+
+def _failed_names(failed: list[int]) -> list[dict]:
+    names = {p.pk: str(p) for p in ProviderCatalog.objects.filter(pk__in=failed)}
+    return [{"id": pk, "name": names.get(pk, str(pk))} for pk in failed]
+
+
 def _summary(impacts: list[rules.ServiceImpact], failed: list[int], duration: int, scope: str,
              per_kind: dict[str, int], keep_unaffected: bool) -> dict:
-    names = {p.pk: str(p) for p in ProviderCatalog.objects.filter(pk__in=failed)}
+    """The firm-side summary: a firm's own register is small, so the rules run on every row."""
     listed = [s.as_dict() for s in impacts if keep_unaffected or s.outcome != rules.NOT_AFFECTED]
-    counts = dict.fromkeys(rules.OUTCOMES, 0)
     totals = rules.totals_by_kind(impacts, per_kind)
-    for kind_totals in totals.values():
-        for outcome, n in kind_totals.items():
-            counts[outcome] += n
     return _plain({
-        "scope": scope,
-        "failed": [{"id": pk, "name": names.get(pk, str(pk))} for pk in failed],
-        "duration_minutes": duration,
-        "computed_at": timezone.now(),
-        "counts": counts,
-        "totals": totals,
-        "breaching": rules.firms_breaching_rto(impacts),
-        "services": listed,
+        "scope": scope, "failed": _failed_names(failed), "duration_minutes": duration,
+        "computed_at": timezone.now(), "counts": _counts(totals), "totals": totals,
+        "breaching": rules.firms_breaching_rto(impacts), "services": listed, "services_total": len(listed),
     })
 
 
-def simulate_market(*, user: User, failed: list[int], duration_minutes: int, firm_kind: str = "") -> dict:
-    """Every firm's latest submitted register against the outage (supervisors)."""
+def _counts(totals: dict) -> dict[str, int]:
+    counts = dict.fromkeys(rules.OUTCOMES, 0)
+    for kind_totals in totals.values():
+        for outcome, n in kind_totals.items():
+            counts[outcome] += n
+    return counts
+
+
+@analytic
+def simulate_market(*, user: User, failed: list[int], duration_minutes: int, firm_kind: str = "",
+                    detail_limit: int | None = SHOWN) -> dict:
+    """Every firm's latest submitted register against the outage (supervisors).
+
+    Outcomes per service, totals by firm kind and the firms breaching their RTO are computed in SQL
+    (``simulation_sql``); the rows of the ``detail_limit`` worst services (all when None: saving and
+    exporting) are then classified by the rules, which give each service its reasons.
+    """
     knocked = selectors.knocked_out_by(failed)
-    rows = selectors.simulation_rows(user, failed, knocked, firm_kind)
+    services = simulation_sql.classified(selectors.latest_dependencies(user, firm_kind), failed, knocked,
+                                         duration_minutes, selectors._contains_any)
+    summary = simulation_sql.summary(services, selectors.services_per_kind(user, firm_kind))
+    pairs = None if detail_limit is None else simulation_sql.first_services(services, detail_limit)
+    rows = selectors.simulation_rows(user, failed, knocked, firm_kind, pairs=pairs) if pairs != [] else []
     impacts = rules.classify_outage(rows, failed, duration_minutes, knocked)
-    return _summary(impacts, failed, duration_minutes, "market", selectors.services_per_kind(user, firm_kind),
-                    keep_unaffected=False)
+    if pairs is not None:
+        position = {pair: i for i, pair in enumerate(pairs)}
+        impacts.sort(key=lambda s: position[(s.organization_id, s.service_reference)])
+    firms = selectors.latest_firms(user, summary["lost"])
+    lost_lists = {f["organization_id"]: f["services"] for f in rules.firms_breaching_rto(impacts)}
+    breaching = sorted((
+        {"organization_id": org, "firm_name": f["firm_name"], "firm_kind": f["firm_kind"], "as_of": f["as_of"],
+         **summary["lost"][org], "services": lost_lists.get(org, []) if detail_limit is None else []}
+        for org, f in firms.items()), key=lambda f: (-f["lost_services"], f["firm_name"]))
+    totals = summary["totals"]
+    counts = _counts(totals)
+    return _plain({
+        "scope": "market", "failed": _failed_names(failed), "duration_minutes": duration_minutes,
+        "computed_at": timezone.now(), "counts": counts, "totals": totals, "breaching": breaching,
+        "services": [s.as_dict() for s in impacts if s.outcome != rules.NOT_AFFECTED],
+        "services_total": counts[rules.COVERED] + counts[rules.DEGRADED] + counts[rules.LOST],
+    })
 
 
 def simulate_firm(*, organization: Organization, failed: list[int], duration_minutes: int) -> dict:

@@ -26,7 +26,8 @@ def analytic(func: Callable) -> Callable:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'; SET LOCAL jit = off")
+                    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+                    cursor.execute("SET LOCAL jit = off")
             return func(*args, **kwargs)
 
     return wrapper

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.tenancy import supervisor_view, view_of
 from market import rules, selectors, svg
 from market.forms import FIRM_KINDS
+from market.tuning import analytic
 from vendors.models import OutageEvent, ProviderCatalog
 
 
@@ -17,6 +18,7 @@ def _kind(request) -> str:
 
 
 @supervisor_view
+@analytic
 def concentration(request):
     kind = _kind(request)
     found = selectors.concentration_tables(request.user, kind)

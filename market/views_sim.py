@@ -20,26 +20,28 @@ from market.models import SavedSimulation
 from vendors.models import OutageEvent
 
 
-def _run(request, form: SimulationForm, market: bool) -> dict:
+def _run(request, form: SimulationForm, market: bool, full: bool = False) -> dict:
+    """``full``: every affected service with its reasons (saving, hence exporting); else the first SHOWN."""
     data = form.cleaned_data
     failed = services.failed_providers(provider_ids=[p.pk for p in data["providers"]],
                                        category=data.get("category", ""), country=data.get("country", ""))
     if market:
         return services.simulate_market(user=request.user, failed=failed, duration_minutes=data["duration_minutes"],
-                                        firm_kind=data.get("firm_kind", ""))
+                                        firm_kind=data.get("firm_kind", ""), detail_limit=None if full else SHOWN)
     return services.simulate_firm(organization=request.organization, failed=failed,
                                   duration_minutes=data["duration_minutes"])
 
 
-SHOWN = 300
+SHOWN = services.SHOWN
 
 
 def _results_context(results: dict) -> dict:
     hit = [s for s in results["services"] if s["outcome"] != "not_affected"]
     timeline = svg.outage_timeline(results["duration_minutes"], hit, title=_("Outage timeline"))
     # The page lists the worst services first and stops at SHOWN; the Excel export has them all.
+    total = results.get("services_total", len(results["services"]))
     return {"results": results, "outcome_codes": list(reversed(rules.OUTCOMES)), "timeline": timeline,
-            "shown_services": results["services"][:SHOWN], "hidden_services": max(0, len(results["services"]) - SHOWN)}
+            "shown_services": results["services"][:SHOWN], "hidden_services": max(0, total - SHOWN)}
 
 
 def _page(request, market: bool):
@@ -77,7 +79,7 @@ def save(request):
     if not (form.is_valid() and save_form.is_valid()):
         messages.error(request, _("The simulation could not be saved: check its fields."))
         return redirect("market:simulate" if market else "market:my_simulate")
-    results = _run(request, form, market)
+    results = _run(request, form, market, full=True)
     sim = services.save_simulation(
         organization=request.organization, user=request.user, name=save_form.cleaned_data["name"],
         failed=[f["id"] for f in results["failed"]], duration_minutes=results["duration_minutes"], results=results,

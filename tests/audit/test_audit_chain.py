@@ -109,3 +109,30 @@ def test_the_firm_audit_log_page_shows_only_own_events(world, as_user):
     body = as_user(world.a_viewer).get("/audit/").content.decode()
     assert "admin@a.test" in body or "viewer@a.test" in body
     assert "admin@b.test" not in body
+
+
+def test_a_batched_write_chains_its_events_at_the_end_and_verifies(world):
+    from django.db import transaction
+
+    from audit.recorder import batched, record
+
+    before = AuditEvent.objects.for_chain_verification().count()
+    with transaction.atomic(), batched():
+        for i in range(25):
+            record(AuditEvent.Action.EXPORT, organization=world.firm_a, object_type="test", object_id=str(i))
+        assert AuditEvent.objects.for_chain_verification().count() == before  # not yet written
+    assert AuditEvent.objects.for_chain_verification().count() == before + 25
+    assert verify_chain().ok
+
+
+def test_a_batched_write_that_fails_appends_nothing(world):
+    from django.db import transaction
+
+    from audit.recorder import batched, record
+
+    before = AuditEvent.objects.for_chain_verification().count()
+    with pytest.raises(RuntimeError), transaction.atomic(), batched():
+        record(AuditEvent.Action.EXPORT, organization=world.firm_a, object_type="test", object_id="x")
+        raise RuntimeError("the import failed")
+    assert AuditEvent.objects.for_chain_verification().count() == before
+    assert verify_chain().ok

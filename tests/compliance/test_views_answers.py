@@ -199,18 +199,28 @@ def test_without_htmx_a_save_redirects_back_to_the_requirement(world, as_user):
     assert response["Location"].endswith(f"#req-{requirement(assessment, 'W-A1').pk}")
 
 
-@pytest.mark.parametrize("size", [5, 80])
-def test_saving_an_answer_costs_the_same_queries_for_5_or_80_requirements(size, world, as_user,
-                                                                           django_assert_max_num_queries):
+def _queries_per_save(world, as_user, size: int) -> tuple[int, int]:
+    """Queries of a first answer and of a changed answer, on an assessment of ``size`` requirements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     assessment = assessment_with(world.firm_a, size)
     client = as_user(world.a_officer)
     client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "partial"), **HTMX)
     version = answers(assessment).get().version
-    data = answer_data(assessment, "W-B2", "non_compliant")
-    url = answer_url(assessment, "W-B2")
-    with django_assert_max_num_queries(45):
-        assert client.post(url, data, **HTMX).status_code == 200
-    with django_assert_max_num_queries(45):
+    with CaptureQueriesContext(connection) as first:
+        response = client.post(answer_url(assessment, "W-B2"), answer_data(assessment, "W-B2", "non_compliant"),
+                               **HTMX)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as change:
         response = client.post(answer_url(assessment, "W-A1"),
                                answer_data(assessment, "W-A1", "compliant", version=version), **HTMX)
         assert response.status_code == 200
+    return len(first.captured_queries), len(change.captured_queries)
+
+
+def test_saving_an_answer_costs_the_same_queries_for_5_or_80_requirements(world, as_user):
+    small, large = _queries_per_save(world, as_user, 5), _queries_per_save(world, as_user, 80)
+    assert small == large
+    # The absolute figure differs by backend (PostgreSQL adds the audit chain's advisory lock).
+    assert max(small) <= 50

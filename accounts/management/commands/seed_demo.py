@@ -3,6 +3,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from audit.context import acting_as
+from audit.recorder import batched
 from core.demo import DEMO_PASSWORD, seed_all
 
 
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Demo notifications are kept in memory, not printed as dozens of console emails.
         quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-        with quiet_mail, acting_as(None), transaction.atomic():
+        with quiet_mail, acting_as(None), transaction.atomic(), batched():
             world = seed_all()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for email, org, role in world.logins:

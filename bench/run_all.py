@@ -1,0 +1,16 @@
+"""Run every benchmark in turn on the configured database (each builds its own data).
+
+    python bench/run_all.py
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = ["scoring.py", "review_queue.py", "register_api.py", "import_register.py", "export_audit.py",
+           "market_concentration.py"]
+
+for script in SCRIPTS:
+    print(f"\n=== {script}", flush=True)
+    subprocess.run([sys.executable, str(HERE / script)], check=False)

@@ -1,0 +1,87 @@
+"""The outage classification of ``market.rules`` expressed in SQL, for market-wide simulations.
+
+``rules.classify_dependency`` is the documented source of truth; this module mirrors it with CASE
+expressions so a market of 100,000 dependencies is classified and counted in the database. Only
+the services shown on a page are then fetched row by row and classified by the rules themselves
+(which also gives the reasons). ``tests/market/test_sql_agrees_with_rules.py`` runs both on the
+same varied data and compares them.
+
+Outcome ranks: 0 not affected, 1 covered, 2 degraded within RTO, 3 lost beyond RTO (rules.OUTCOMES).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models.functions import Least
+
+from market import rules
+
+
+def _lost_or_degraded(duration: int) -> Case:
+    # rules._down: lost when the downtime exceeds the RTO.
+    return Case(When(rto_minutes__lt=duration, then=Value(3)), default=Value(2), output_field=IntegerField())
+
+
+def classified(qs: QuerySet, failed: list[int], knocked: list[int], duration: int, contains_any) -> QuerySet:
+    """Per (firm, service) hit by the outage: its worst outcome rank and its downtime (minutes)."""
+    sub_hit = contains_any("subcontractor_ids", failed)
+    hit = Q(provider_id__in=[*failed, *knocked]) | sub_hit
+    no_measure = Q(strategy__in=["none", ""])
+    passed = Q(tested_redundancy=True) | Q(best_recovery_minutes__isnull=False, last_pass_on__isnull=False)
+    # rules._alternate_compromised: the alternate is down too (a hidden single point of failure).
+    compromised = (Q(alternate_provider_id__in=[*failed, *knocked]) | contains_any("alternate_upstream_ids", failed)
+                   | contains_any("shared_upstream_ids", failed))
+    within_rto = Q(best_recovery_minutes__isnull=True) | Q(best_recovery_minutes__lte=F("rto_minutes"))
+    rank = Case(
+        When(no_measure, then=_lost_or_degraded(duration)),
+        When(~passed, then=_lost_or_degraded(duration)),
+        When(compromised, then=Value(3)),
+        When(within_rto, then=Value(1)),
+        # Tested but slower than the RTO: down min(duration, recovery); recovery > RTO here, so
+        # lost exactly when the outage itself outlasts the RTO.
+        default=_lost_or_degraded(duration),
+        output_field=IntegerField(),
+    )
+    down = Case(
+        When(no_measure | ~passed | compromised, then=Value(duration)),
+        When(within_rto, then=Value(None)),  # covered: not counted in the service's downtime
+        default=Least(Value(duration), "best_recovery_minutes"),
+        output_field=IntegerField(),
+    )
+    return (qs.filter(hit).values("organization_id", "service_reference", "firm_kind")
+            .annotate(rank=Max(rank), down=Max(down)).order_by())
+
+
+def summary(services: QuerySet, per_kind: dict[str, int]) -> dict:
+    """Totals by firm kind (not affected filled from ``per_kind``), and lost services per firm."""
+    sql, params = services.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT firm_kind, rank, COUNT(*) FROM ({sql}) s GROUP BY firm_kind, rank", params)  # noqa: S608
+        by_kind = cursor.fetchall()
+        cursor.execute(
+            f"SELECT organization_id, COUNT(*), MAX(down) FROM ({sql}) s WHERE rank = 3 "  # noqa: S608
+            "GROUP BY organization_id", params)
+        lost = cursor.fetchall()
+    totals: dict[str, dict[str, int]] = {}
+    for kind, rank, n in by_kind:
+        totals.setdefault(kind, dict.fromkeys(rules.OUTCOMES, 0))[rules.OUTCOMES[rank]] += n
+    for kind, count in per_kind.items():
+        entry = totals.setdefault(kind, dict.fromkeys(rules.OUTCOMES, 0))
+        entry[rules.NOT_AFFECTED] += max(0, count - sum(entry.values()))
+    return {"totals": dict(sorted(totals.items())),
+            "lost": {org: {"lost_services": n, "max_downtime_minutes": d} for org, n, d in lost}}
+
+
+def first_services(services: QuerySet, limit: int) -> list[tuple[int, str]]:
+    """The (firm, service) pairs a page shows: worst first, then by firm name and service."""
+    from accounts.models import Organization
+
+    sql, params = services.query.sql_with_params()
+    org_table = Organization._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.organization_id, s.service_reference FROM ({sql}) s "  # noqa: S608
+            f"JOIN {org_table} o ON o.id = s.organization_id "
+            "ORDER BY s.rank DESC, o.name, s.service_reference LIMIT %s", [*params, limit])
+        return [(org, ref) for org, ref in cursor.fetchall()]
