@@ -29,6 +29,8 @@ migrate: catalogs
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py load_provider_catalog
+	$(PY) manage.py load_frameworks
 	$(PY) manage.py seed_demo
 
 ## Install, migrate, load demo data and serve at http://$(HOST)

@@ -13,6 +13,7 @@ class ExportKind(models.TextChoices):
     REGISTER_WORKBOOK = "register_workbook", _("Register workbook")
     AUDIT_WORKBOOK = "audit_workbook", _("Audit workbook")
     REVIEW_QUEUE = "review_queue", _("Review queue (supervisors)")
+    MARKET_CONCENTRATION = "market_concentration", _("Market concentration (supervisors)")
 
 
 class ExportStatus(models.TextChoices):

@@ -67,10 +67,26 @@ def _queue_builder() -> Builder:
     return lambda org, params, target, progress, user: build_queue_workbook(user, params, target, progress)
 
 
+def _clean_market(organization: Organization, parameters: dict) -> dict:
+    from market.forms import FIRM_KINDS
+
+    kind = str(parameters.get("kind", ""))
+    return {"kind": kind} if kind in dict(FIRM_KINDS) else {}
+
+
+def _market_builder() -> Builder:
+    from market.concentration_workbook import build_concentration_workbook
+
+    return lambda org, params, target, progress, user: build_concentration_workbook(user, params, target, progress)
+
+
 SPECS: dict[str, ExportSpec] = {
     ExportKind.REGISTER_WORKBOOK: ExportSpec(ExportKind.REGISTER_WORKBOOK, _register_builder, _clean_register),
     ExportKind.AUDIT_WORKBOOK: ExportSpec(ExportKind.AUDIT_WORKBOOK, _audit_builder, _clean_audit),
     ExportKind.REVIEW_QUEUE: ExportSpec(ExportKind.REVIEW_QUEUE, _queue_builder, _clean_queue, for_firms=False),
+    ExportKind.MARKET_CONCENTRATION: ExportSpec(
+        ExportKind.MARKET_CONCENTRATION, _market_builder, _clean_market, for_firms=False
+    ),
 }
 
 

@@ -10,6 +10,33 @@ from __future__ import annotations
 from django.utils.translation import get_language, gettext
 
 KOREAN: dict[str, str] = {
+    # supervisor workbooks (review queue, market concentration)
+    "Review queue": "검토 대기열",
+    "Kind": "유형",
+    "Submission": "제출 차수",
+    "Critical gaps": "핵심 미비사항",
+    "Submitted at": "제출 시각",
+    "Review deadline": "검토 기한",
+    "Overdue": "기한 경과",
+    "Assignee": "담당 감독자",
+    "Providers": "공급업체",
+    "Ultimate parents": "최종 모회사",
+    "Jurisdictions": "관할국",
+    "Data locations": "데이터 위치",
+    "Categories (HHI)": "분류별 집중도(HHI)",
+    "Nth parties": "n차 제3자",
+    "As of": "기준 시점",
+    "Firms": "회사 수",
+    "Critical services": "중요 서비스",
+    "Important services": "준중요 서비스",
+    "Share with tested redundancy": "시험된 이중화 비율(%)",
+    "Ultimate parent": "최종 모회사",
+    "Headquarters country": "본사 국가",
+    "Band": "구간",
+    "Critical dependencies": "중요 의존관계",
+    "Vendors naming it": "재위탁업체로 지정한 공급업체 수",
+    "Latest submission": "최근 제출",
+    "Country": "국가",
     # sheets
     "Vendors": "공급업체",
     "Services": "업무서비스",
