@@ -25,6 +25,10 @@ CHUNK = 500
 # Excel's limit is 32,767 characters per cell; longer change sets are cut (the log itself is whole).
 MAX_CELL = 32_000
 
+# json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str), with the encoder built once
+# instead of once per audit event.
+_CHANGES_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
 RowSource = Callable[[], Iterable[tuple]]
 
 
@@ -149,9 +153,10 @@ def _audit_rows(assessment) -> Iterator[tuple]:
     actions = _names(AuditEvent.Action)
     qs = _audit_events(assessment).order_by("id").values_list(
         "created_at", "actor_email", "action", "object_type", "object_repr", "changes")
+    encode = _CHANGES_ENCODER.encode
     for at, actor, action, otype, orepr, changes in qs.iterator(chunk_size=2000):
-        text = json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str) if changes else ""
-        yield at, actor, actions.get(action, action), otype.rsplit(".", 1)[-1], orepr, text[:MAX_CELL]
+        text = encode(changes)[:MAX_CELL] if changes else ""
+        yield at, actor, actions.get(action, action), otype.rsplit(".", 1)[-1], orepr, text
 
 
 def live_assessment_view(assessment) -> AssessmentView:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Organization
+from reports.workbooks import facts
 from reports.workbooks.base import BAD, Column, Progress, SheetWriter, new_workbook
 from reports.workbooks.labels import label, yes_no
-from vendors import rules, selectors
 from vendors.choices import (
     DataLocation,
     DependencyRole,
@@ -29,8 +28,9 @@ from vendors.choices import (
 from vendors.models import BusinessService, Dependency, FailoverTest, Incident, RedundancyMeasure, Vendor
 
 CHUNK = 1000
-# Dependencies whose SPOF facts are loaded together (6 queries per chunk, see dependency_facts).
-SPOF_CHUNK = 500
+# Dependencies whose matrix rows and SPOF facts are loaded together (5 queries per chunk, see facts.py; under
+# SQLite's old 999-parameter limit).
+SPOF_CHUNK = 900
 
 
 def _names(choices) -> dict[str, str]:
@@ -107,57 +107,34 @@ REDUNDANCY_COLUMNS = [
 ]
 
 
-def _spof_reasons(organization: Organization, dependency_ids: list[int]) -> dict[int, list[str]]:
-    facts = selectors.dependency_facts(organization, dependency_ids=dependency_ids)
-    found: dict[int, list[str]] = {}
-    for finding in rules.find_single_points_of_failure(facts, timezone.localdate()):
-        found.setdefault(finding.dependency_id, []).append(finding.message)
-    return found
-
-
 def redundancy_rows(organization: Organization) -> Iterator[tuple]:
     """Service x vendor: one row per measure (or one "no measure" row), with the latest test and
     the SPOF verdict of vendors.rules, computed chunk by chunk so memory stays flat."""
     role, strategy, result = _names(DependencyRole), _names(Strategy), _names(TestResult)
+    spof, no_measure, in_house_text = label("SPOF"), label("No measure"), label("In-house")
     dep_ids = list(Dependency.objects.for_org(organization).order_by("service__reference", "vendor__reference",
                                                                      "role").values_list("pk", flat=True))
-    latest = FailoverTest.objects.filter(measure=OuterRef("pk")).order_by("-tested_on", "-id")
+    today = timezone.localdate()
     for start in range(0, len(dep_ids), SPOF_CHUNK):
         chunk = dep_ids[start:start + SPOF_CHUNK]
-        spofs = _spof_reasons(organization, chunk)
-        deps = Dependency.objects.for_org(organization).filter(pk__in=chunk).values_list(
-            "pk", "service__name", "vendor__name", "role", "tier_override", "computed_tier",
-            "service__rto_minutes",
-        )
-        by_id = {row[0]: row for row in deps}
-        measures: dict[int, list[tuple]] = {}
-        mqs = (
-            RedundancyMeasure.objects.for_org(organization).filter(dependency_id__in=chunk)
-            .annotate(
-                last_on=Subquery(latest.values("tested_on")[:1]),
-                last_result=Subquery(latest.values("result")[:1]),
-                last_minutes=Subquery(latest.values("achieved_recovery_minutes")[:1]),
-            )
-            .order_by("id")
-            .values_list("dependency_id", "strategy", "alternate_provider__legal_name", "alternate_in_house",
-                         "expected_switch_minutes", "last_on", "last_result", "last_minutes")
-        )
-        for m in mqs:
-            measures.setdefault(m[0], []).append(m)
+        data = facts.redundancy_chunk(organization, chunk, today)
         for dep_id in chunk:
-            _pk, service, vendor, r, override, computed, rto = by_id[dep_id]
-            reasons = spofs.get(dep_id, [])
-            flag = label("SPOF") if reasons else ""
-            head = (service, vendor, role.get(r, r), override or computed, rto)
-            tail = (flag, "\n".join(reasons))
-            if not measures.get(dep_id):
-                yield (*head, label("No measure"), None, None, None, None, None, None, *tail)
+            dep = data.dependencies[dep_id]
+            reasons = data.spof_reasons.get(dep_id, [])
+            rto = dep.rto_minutes
+            head = (dep.service_name, dep.vendor_name, role.get(dep.role, dep.role), dep.tier, rto)
+            tail = (spof if reasons else "", "\n".join(reasons))
+            lines = data.measures.get(dep_id)
+            if not lines:
+                yield (*head, no_measure, None, None, None, None, None, None, *tail)
                 continue
-            for _d, strat, alt, in_house, expected, last_on, last_result, minutes in measures[dep_id]:
-                within = None if minutes is None else yes_no(minutes <= rto)
-                yield (*head, strategy.get(strat, strat), alt or (label("In-house") if in_house else ""),
-                       expected, last_on, result.get(last_result, last_result or ""), minutes, within or "",
-                       *tail)
+            for m in lines:
+                minutes = m.last_minutes
+                within = "" if minutes is None else yes_no(minutes <= rto)
+                yield (*head, strategy.get(m.strategy, m.strategy),
+                       m.alternate_legal_name or (in_house_text if m.alternate_in_house else ""),
+                       m.expected_switch_minutes, m.last_tested_on, result.get(m.last_result, m.last_result or ""),
+                       minutes, within, *tail)
 
 
 FAILOVER_COLUMNS = [

@@ -193,3 +193,52 @@ def test_formula_payloads_never_become_formulas_in_any_sheet(world, prefix):
                                if isinstance(c.value, str) and payload.strip("\t\r") in c.value}
         assert carried and all(v.startswith("'") for v in carried if v.lstrip("'").startswith(payload[:1]))
         assert len(sheets_with_payload) >= 4
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_redundancy_facts_match_the_vendor_selectors(world, language):
+    """reports.workbooks.facts reads the SPOF facts set-based; its verdicts must be exactly those of
+    vendors.selectors.dependency_facts + vendors.rules (hidden shared upstreams, several measures and
+    tests, untested, none, in-house, slower than RTO), and the latest test the matrix shows the newest."""
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.workbooks.facts import redundancy_chunk
+    from tests.factories.vendors import make_chain, make_failover_test, make_measure, make_provider
+    from vendors import rules, selectors
+
+    org = world.firm_a
+    build_firm(org, world.a_officer)
+    make_chain(org, strategy="none")
+    make_chain(org, strategy="active_passive", result=None, importance="important")
+    make_chain(org, result="pass", achieved=500, rto=30)
+    make_chain(org, result="pass", tested_days_ago=900, importance="other")
+    shared_dep = make_chain(org)
+    primary = shared_dep.vendor.catalog
+    dns = make_provider("shared-dns", name_ko="공유 DNS")
+    primary.upstreams.add(dns)
+    alt = shared_dep.measures.first().alternate_provider
+    alt.upstreams.add(dns, primary)
+    second = make_measure(org, dependency=shared_dep, strategy="warm_standby", alternate_provider=make_provider())
+    second.shared_upstreams.add(make_provider("shared-ca", brand="Shared CA", name_ko="공유 인증기관"))
+    today = timezone.localdate()
+    make_failover_test(org, measure=second, tested_on=today - datetime.timedelta(days=10), result="fail")
+    make_failover_test(org, measure=second, tested_on=today - datetime.timedelta(days=10), result="partial")
+    make_measure(org, dependency=make_chain(org, strategy=None), strategy="in_house", alternate_in_house=True)
+
+    with translation.override(language):
+        ids = sorted(selectors.dependency_facts(org), key=lambda f: f.dependency_id)
+        expected: dict[int, list[str]] = {}
+        for finding in rules.find_single_points_of_failure(ids, today):
+            expected.setdefault(finding.dependency_id, []).append(finding.message)
+        chunk = redundancy_chunk(org, [f.dependency_id for f in ids], today)
+
+    assert chunk.spof_reasons == expected
+    assert any("공유" in m or "shared-dns".title() in m or "Shared CA" in m
+               for m in expected[shared_dep.pk]), expected[shared_dep.pk]
+    lines = chunk.measures[shared_dep.pk]
+    assert [line.strategy for line in lines] == ["active_active", "warm_standby"]
+    # Two tests on the same day: the later one (highest id) is the one shown.
+    assert (lines[1].last_tested_on, lines[1].last_result) == (today - datetime.timedelta(days=10), "partial")
+    assert set(chunk.dependencies) == {f.dependency_id for f in ids}
