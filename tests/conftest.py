@@ -124,3 +124,19 @@ def pytest_terminal_summary(terminalreporter):
             "!", f"BROWSER TESTS SKIPPED ({len(browser)}): no Chromium found", red=True, bold=True
         )
         terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) or set BACKSTOP_CHROMIUM.")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """On PostgreSQL, end what test threads and worker processes left connected (a live server's request
+    thread, a killed worker's child) so that the test database can be dropped at the end of the session."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
