@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from rest_framework import permissions, views, viewsets
 
 from accounts import active
@@ -48,3 +49,12 @@ class TenantReadOnlyViewSet(ActiveOrganizationAPIMixin, TenantViewSetMixin, view
 
 class TenantModelViewSet(ActiveOrganizationAPIMixin, TenantViewSetMixin, viewsets.ModelViewSet):
     permission_classes = [permissions.IsAuthenticated, ReadOnlyOrEditor]
+
+
+class SupervisorsOnly(permissions.BasePermission):
+    """The API twin of accounts.tenancy.supervisor_view: regulator staff only, everyone else 404."""
+
+    def has_permission(self, request, view):
+        if not getattr(request._request, "is_supervisor", False):
+            raise Http404
+        return True

@@ -10,6 +10,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.concurrency import ConcurrentEditError
+from core.errors import DomainConflict
 
 
 class StandardPagination(PageNumberPagination):
@@ -34,6 +35,8 @@ def error_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, DomainConflict):
+        return Response({"error": {"code": exc.code, "message": str(exc), "fields": {}}}, status=exc.status_code)
     elif isinstance(exc, ConcurrentEditError):
         return Response(
             {

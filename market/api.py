@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 
-from core.api import ActiveOrganizationAPIMixin, TenantModelViewSet
+from core.api import ActiveOrganizationAPIMixin, SupervisorsOnly, TenantModelViewSet
 from market import selectors, services
 from market.forms import FIRM_KINDS
 from market.models import SavedSimulation
@@ -18,19 +18,12 @@ from market.tuning import analytic
 from vendors.models import OutageEvent
 
 
-class IsSupervisor(permissions.BasePermission):
-    def has_permission(self, request, view):
-        if not getattr(request._request, "is_supervisor", False):
-            raise Http404
-        return True
-
-
 class ConcentrationViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
     """GET market/concentration/: per provider, parent, jurisdiction, data location; HHI per category;
     nth parties; and as of when each firm's data is."""
 
     audience = "supervisor"
-    permission_classes = [permissions.IsAuthenticated, IsSupervisor]
+    permission_classes = [permissions.IsAuthenticated, SupervisorsOnly]
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @method_decorator(analytic)
@@ -86,7 +79,7 @@ class IncidentAnalysisViewSet(ActiveOrganizationAPIMixin, mixins.RetrieveModelMi
 
     audience = "supervisor"
     queryset = OutageEvent.objects.select_related("provider")
-    permission_classes = [permissions.IsAuthenticated, IsSupervisor]
+    permission_classes = [permissions.IsAuthenticated, SupervisorsOnly]
     filter_backends: list = []
     serializer_class = serializers.Serializer  # the answer is a computed document, described below
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from accounts.models import OrganizationKind
 from market import selectors
 from reports.workbooks.base import BAD, Column, Progress, SheetWriter, new_workbook
+from reports.workbooks.labels import choice_labels
 from vendors.choices import DataLocation, ProviderCategory
 
 COUNT_COLUMNS = [
@@ -25,8 +26,7 @@ def build_concentration_workbook(user, params: dict, target, progress: Progress 
     progress = progress or Progress()
     kind = params.get("kind", "")
     tables = selectors.concentration_tables(user, kind, limit=None)
-    categories = {v: str(t) for v, t in ProviderCategory.choices}
-    locations = {v: str(t) for v, t in DataLocation.choices}
+    categories, locations = choice_labels(ProviderCategory), choice_labels(DataLocation)
     wb = new_workbook()
     written = 0
     sheets = [
@@ -50,7 +50,7 @@ def build_concentration_workbook(user, params: dict, target, progress: Progress 
          [(r["provider"].legal_name if r["provider"] else r["provider_id"], r["vendors"], r["firms"],
            r["dependencies"]) for r in selectors.nth_party(user, kind, limit=1000)]),
         ("As of", [Column("Firm", width="name"), Column("Kind"), Column("Latest submission", "datetime")],
-         [(f.get("firm_ko") or f.get("firm"), str(dict(OrganizationKind.choices).get(f["firm_kind"], f["firm_kind"])),
+         [(f.get("firm_ko") or f.get("firm"), choice_labels(OrganizationKind).get(f["firm_kind"], f["firm_kind"]),
            f["as_of"]) for f in selectors.as_of_per_firm(user, kind)]),
     ]
     for title, columns, rows in sheets:

@@ -1,7 +1,7 @@
 """Review API: firm submissions and notifications (scoped), and the supervisor queue (cross-firm)."""
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from accounts.models import Membership, User
 from accounts.tenancy import get_for_org_or_404
 from compliance.models import Assessment
-from core.api import ActiveOrganizationAPIMixin, ReadOnlyOrEditor, TenantReadOnlyViewSet
-from review import selectors, services, workflow
+from core.api import ActiveOrganizationAPIMixin, ReadOnlyOrEditor, SupervisorsOnly, TenantReadOnlyViewSet
+from review import selectors, services
 from review.diff import diff_snapshots
 from review.models import Notification, ReviewComment, Submission
 
@@ -67,25 +67,6 @@ class SubmitSerializer(serializers.Serializer):
     assessment = serializers.IntegerField()
 
 
-def _refusal(exc) -> Response:
-    if isinstance(exc, services.SubmissionProblems):
-        body = {
-            "code": "not_submittable",
-            "message": "The assessment cannot be submitted yet.",
-            "fields": {"non_field_errors": exc.messages},
-        }
-        return Response({"error": body}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, ValidationError):
-        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response(
-            {"error": {"code": "invalid", "message": "Some fields are not valid.", "fields": fields}},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    return Response(
-        {"error": {"code": "transition_refused", "message": str(exc), "fields": {}}}, status=status.HTTP_409_CONFLICT
-    )
-
-
 class FirmSubmissionViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
     """The active firm's submissions. POST {assessment} submits; /withdraw/ withdraws."""
 
@@ -102,27 +83,16 @@ class FirmSubmissionViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         assessment = get_for_org_or_404(Assessment, request.organization, pk=data.validated_data["assessment"])
-        try:
-            submission = services.submit(assessment=assessment, actor=request.user, role=request.role)
-        except (services.SubmissionProblems, workflow.TransitionRefused) as exc:
-            return _refusal(exc)
+        # Refusals (unanswered items, a step the state or role does not allow) become the standard
+        # error body in core.drf.error_handler.
+        submission = services.submit(assessment=assessment, actor=request.user, role=request.role)
         return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         submission = self.get_object()
-        try:
-            services.withdraw(assessment=submission.assessment, actor=request.user, role=request.role)
-        except workflow.TransitionRefused as exc:
-            return _refusal(exc)
+        services.withdraw(assessment=submission.assessment, actor=request.user, role=request.role)
         return Response(SubmissionSerializer(submission).data)
-
-
-class IsSupervisor(permissions.BasePermission):
-    def has_permission(self, request, view):
-        if not getattr(request._request, "is_supervisor", False):
-            raise Http404
-        return True
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -139,7 +109,7 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
 
     audience = "supervisor"
     queryset = Submission.objects.all()
-    permission_classes = [permissions.IsAuthenticated, IsSupervisor]
+    permission_classes = [permissions.IsAuthenticated, SupervisorsOnly]
     filter_backends: list = []
 
     def get_queryset(self):
@@ -158,10 +128,7 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
 
     def _step(self, request, run):
         submission = self.get_object()
-        try:
-            run(submission)
-        except (workflow.TransitionRefused, ValidationError) as exc:
-            return _refusal(exc)
+        run(submission)
         return Response(SubmissionSerializer(selectors.supervisor_submission(request.user, submission.pk)).data)
 
     @extend_schema(request=None, responses=SubmissionSerializer)
@@ -176,7 +143,7 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
         data.is_valid(raise_exception=True)
         staff = Membership.objects.regulator_staff().filter(user_id=data.validated_data["assignee"]).first()
         if staff is None:
-            return _refusal(ValidationError({"assignee": "Choose a supervisor."}))
+            raise ValidationError({"assignee": _("Choose a supervisor.")})
         assignee: User = staff.user
         return self._step(
             request, lambda s: services.assign(submission=s, assignee=assignee, actor=request.user, role=request.role)
@@ -187,16 +154,13 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
     def comments(self, request, pk=None):
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            note = services.comment(
-                submission=self.get_object(),
-                actor=request.user,
-                role=request.role,
-                body=data.validated_data["body"],
-                requirement_ref=data.validated_data.get("requirement_ref", ""),
-            )
-        except (workflow.TransitionRefused, ValidationError) as exc:
-            return _refusal(exc)
+        note = services.comment(
+            submission=self.get_object(),
+            actor=request.user,
+            role=request.role,
+            body=data.validated_data["body"],
+            requirement_ref=data.validated_data.get("requirement_ref", ""),
+        )
         return Response(CommentSerializer(note).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecisionSerializer, responses=SubmissionSerializer)

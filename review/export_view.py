@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from compliance.choices import AssessmentStatus, FindingSource, FindingStatus, Response, Severity
 from compliance.scoring import describe
 from reports.workbooks.assessment_view import AssessmentView, SectionLine, _audit_rows
-from reports.workbooks.labels import label, yes_no
+from reports.workbooks.labels import choice_labels, label, yes_no
 from review.models import ReviewComment, Submission
 from review.services import submission_document
 from vendors.choices import DataLocation, DependencyRole, ProviderCategory, Strategy, TestResult
@@ -21,9 +21,6 @@ from vendors.models import ProviderCatalog
 # Statuses in which the supervisor works on a frozen submission (changes_requested: the firm edits live).
 SNAPSHOT_STATUSES = frozenset({"submitted", "in_review", "accepted"})
 
-
-def _names(choices) -> dict[str, str]:
-    return {value: str(text) for value, text in choices.choices}
 
 
 def _lang(pair: dict) -> str:
@@ -66,17 +63,17 @@ def snapshot_assessment_view(assessment, submission: Submission) -> AssessmentVi
         )
     }
     responses, severity, source, status = (
-        _names(Response),
-        _names(Severity),
-        _names(FindingSource),
-        _names(FindingStatus),
+        choice_labels(Response),
+        choice_labels(Severity),
+        choice_labels(FindingSource),
+        choice_labels(FindingStatus),
     )
     category, location, role, strategy, result = (
-        _names(ProviderCategory),
-        _names(DataLocation),
-        _names(DependencyRole),
-        _names(Strategy),
-        _names(TestResult),
+        choice_labels(ProviderCategory),
+        choice_labels(DataLocation),
+        choice_labels(DependencyRole),
+        choice_labels(Strategy),
+        choice_labels(TestResult),
     )
 
     def checklist() -> Iterator[tuple]:
@@ -183,7 +180,7 @@ def snapshot_assessment_view(assessment, submission: Submission) -> AssessmentVi
         framework_version=part["framework"]["version"],
         period_start=_d(part["period"][0]),
         period_end=_d(part["period"][1]),
-        status=_names(AssessmentStatus).get(assessment.status, assessment.status),
+        status=choice_labels(AssessmentStatus).get(assessment.status, assessment.status),
         status_code=assessment.status,
         score=float(part["score"]) if part["score"] is not None else None,
         rating=part["rating"],

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import OrganizationKind
 from compliance.choices import AssessmentStatus
 from reports.workbooks.base import BAD, Column, Progress, SheetWriter, new_workbook
-from reports.workbooks.labels import label
+from reports.workbooks.labels import choice_labels, label
 from review import selectors
 
 COLUMNS = [
@@ -30,8 +30,7 @@ COLUMNS = [
 
 
 def queue_rows(user, params: dict) -> Iterator[tuple]:
-    kinds = {v: str(label_) for v, label_ in OrganizationKind.choices}
-    statuses = {v: str(label_) for v, label_ in AssessmentStatus.choices}
+    kinds, statuses = choice_labels(OrganizationKind), choice_labels(AssessmentStatus)
     today = timezone.localdate()
     for s in selectors.review_queue(user, params).iterator(chunk_size=500):
         overdue = s.review_deadline < today and s.assessment.status in ("submitted", "in_review")

@@ -187,7 +187,7 @@ def assign(*, submission: Submission, assignee: User, actor: User, role: str | N
 
 def _require_reviewer(submission: Submission, actor: User, role: str | None) -> None:
     if role != Role.LEAD_SUPERVISOR and submission.assignee_id != actor.pk:
-        raise workflow.TransitionRefused(_("Only the assigned supervisor or a lead supervisor can decide."))
+        raise workflow.RoleRefused(_("Only the assigned supervisor or a lead supervisor can decide."))
 
 
 @transaction.atomic
@@ -196,7 +196,7 @@ def comment(
 ) -> ReviewComment:
     submission = _submission_for_supervisor(submission.pk, actor)
     if role not in workflow.SUPERVISORS:
-        raise workflow.TransitionRefused(_("Only supervisors comment on a submission."))
+        raise workflow.RoleRefused(_("Only supervisors comment on a submission."))
     if submission.assessment.status != "in_review":
         raise workflow.TransitionRefused(_("Claim the submission before commenting."))
     if not body.strip():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from core.errors import DomainConflict
 
 FIRM_EDITORS = frozenset({Role.FIRM_ADMIN, Role.OFFICER})
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.LEAD_SUPERVISOR})
@@ -46,8 +47,17 @@ TRANSITIONS: dict[str, Transition] = {
 ACTIONS = tuple(TRANSITIONS)
 
 
-class TransitionRefused(Exception):
-    """A workflow step that the role or the state does not allow; the message says which."""
+class TransitionRefused(DomainConflict):
+    """A workflow step that the state does not allow (409); the message says which."""
+
+    code = "transition_refused"
+
+
+class RoleRefused(TransitionRefused):
+    """A workflow step that the person's role does not allow (403)."""
+
+    status_code = 403
+    code = "permission_denied"
 
 
 def check(action: str, state: str, role: str | None) -> str:
@@ -56,7 +66,7 @@ def check(action: str, state: str, role: str | None) -> str:
     if transition is None:
         raise TransitionRefused(_("Unknown action %(action)s.") % {"action": action})
     if role not in transition.roles:
-        raise TransitionRefused(
+        raise RoleRefused(
             _("Your role (%(role)s) cannot take this step: %(action)s.")
             % {"role": role or "-", "action": _label(action)}
         )

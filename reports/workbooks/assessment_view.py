@@ -19,7 +19,7 @@ from django.db.models import Prefetch, Q
 from accounts.models import Organization
 from audit.models import AuditEvent
 from reports.workbooks import register
-from reports.workbooks.labels import label, yes_no
+from reports.workbooks.labels import choice_labels, label, yes_no
 
 CHUNK = 500
 # Excel's limit is 32,767 characters per cell; longer change sets are cut (the log itself is whole).
@@ -78,16 +78,13 @@ def assessment_for_export(organization: Organization | None, assessment_id: int)
             .filter(pk=assessment_id).first())
 
 
-def _names(choices) -> dict[str, str]:
-    return {value: str(text) for value, text in choices.choices}
-
 
 def _checklist_rows(assessment) -> Iterator[tuple]:
     from compliance.choices import Response
     from compliance.models import Answer, Evidence, Requirement
 
     org = assessment.organization
-    responses = _names(Response)
+    responses = choice_labels(Response)
     ids = assessment.applicable_requirement_ids()
     reqs = (Requirement.objects.filter(pk__in=ids).select_related("section").order_by("order", "pk")
             .only("ref", "text_ko", "text_en", "weight", "critical", "order", "section__code", "section__name_ko",
@@ -126,7 +123,7 @@ def _finding_rows(assessment) -> Iterator[tuple]:
     from compliance.choices import FindingSource, FindingStatus, Severity
     from compliance.models import Finding
 
-    severity, source, status = _names(Severity), _names(FindingSource), _names(FindingStatus)
+    severity, source, status = choice_labels(Severity), choice_labels(FindingSource), choice_labels(FindingStatus)
     qs = (Finding.objects.for_org(assessment.organization).filter(assessment=assessment)
           .order_by("severity", "due_date", "pk")
           .values_list("title", "severity", "source", "requirement__ref", "status", "owner__email", "due_date",
@@ -150,7 +147,7 @@ def _audit_events(assessment):
 
 
 def _audit_rows(assessment) -> Iterator[tuple]:
-    actions = _names(AuditEvent.Action)
+    actions = choice_labels(AuditEvent.Action)
     qs = _audit_events(assessment).order_by("id").values_list(
         "created_at", "actor_email", "action", "object_type", "object_repr", "changes")
     encode = _CHANGES_ENCODER.encode
@@ -183,7 +180,7 @@ def live_assessment_view(assessment) -> AssessmentView:
         framework_version=assessment.framework.version,
         period_start=assessment.period_start,
         period_end=assessment.period_end,
-        status=_names(AssessmentStatus).get(assessment.status, assessment.status),
+        status=choice_labels(AssessmentStatus).get(assessment.status, assessment.status),
         status_code=assessment.status,
         score=float(assessment.score) if assessment.score is not None else None,
         rating=assessment.rating,

@@ -163,3 +163,8 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return ""
     return label("Yes") if value else label("No")
+
+
+def choice_labels(choices) -> dict[str, str]:
+    """value → label of a Django choices class, in the active language (call inside the job's override)."""
+    return {value: str(text) for value, text in choices.choices}

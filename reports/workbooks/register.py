@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Organization
 from reports.workbooks import facts
 from reports.workbooks.base import BAD, Column, Progress, SheetWriter, new_workbook
-from reports.workbooks.labels import label, yes_no
+from reports.workbooks.labels import choice_labels, label, yes_no
 from vendors.choices import (
     DataLocation,
     DependencyRole,
@@ -33,10 +33,6 @@ CHUNK = 1000
 SPOF_CHUNK = 900
 
 
-def _names(choices) -> dict[str, str]:
-    """value → label in the active language (evaluated inside the job's translation override)."""
-    return {value: str(text) for value, text in choices.choices}
-
 
 VENDOR_COLUMNS = [
     Column("Reference", "code"), Column("Name", width="name"), Column("Provider", width="name"),
@@ -49,7 +45,8 @@ VENDOR_COLUMNS = [
 
 
 def vendor_rows(organization: Organization) -> Iterator[tuple]:
-    category, location, status = _names(ProviderCategory), _names(DataLocation), _names(VendorStatus)
+    category, location = choice_labels(ProviderCategory), choice_labels(DataLocation)
+    status = choice_labels(VendorStatus)
     qs = Vendor.objects.for_org(organization).order_by("reference").values_list(
         "reference", "name", "catalog__legal_name", "category", "jurisdiction", "data_location",
         "shares_personal_credit", "shares_unique_id", "shares_crypto_keys", "status", "contract_start",
@@ -71,7 +68,7 @@ SERVICE_COLUMNS = [
 
 
 def service_rows(organization: Organization) -> Iterator[tuple]:
-    importance = _names(Importance)
+    importance = choice_labels(Importance)
     qs = BusinessService.objects.for_org(organization).order_by("reference").values_list(
         "reference", "name", "importance", "is_core_business", "rto_minutes",
         "max_tolerable_downtime_minutes", "customers_affected",
@@ -88,7 +85,7 @@ DEPENDENCY_COLUMNS = [
 
 
 def dependency_rows(organization: Organization) -> Iterator[tuple]:
-    role, switch = _names(DependencyRole), _names(SwitchTime)
+    role, switch = choice_labels(DependencyRole), choice_labels(SwitchTime)
     qs = Dependency.objects.for_org(organization).order_by("service__reference", "vendor__reference", "role")
     qs = qs.values_list("service__name", "vendor__name", "role", "tier_override", "computed_tier",
                         "tier_score", "tier_gates", "substitutability", "notes")
@@ -110,7 +107,7 @@ REDUNDANCY_COLUMNS = [
 def redundancy_rows(organization: Organization) -> Iterator[tuple]:
     """Service x vendor: one row per measure (or one "no measure" row), with the latest test and
     the SPOF verdict of vendors.rules, computed chunk by chunk so memory stays flat."""
-    role, strategy, result = _names(DependencyRole), _names(Strategy), _names(TestResult)
+    role, strategy, result = choice_labels(DependencyRole), choice_labels(Strategy), choice_labels(TestResult)
     spof, no_measure, in_house_text = label("SPOF"), label("No measure"), label("In-house")
     dep_ids = list(Dependency.objects.for_org(organization).order_by("service__reference", "vendor__reference",
                                                                      "role").values_list("pk", flat=True))
@@ -146,7 +143,7 @@ FAILOVER_COLUMNS = [
 
 
 def failover_rows(organization: Organization) -> Iterator[tuple]:
-    strategy, result = _names(Strategy), _names(TestResult)
+    strategy, result = choice_labels(Strategy), choice_labels(TestResult)
     qs = FailoverTest.objects.for_org(organization).order_by("-tested_on", "-id").values_list(
         "measure__dependency__service__name", "measure__dependency__vendor__name", "measure__strategy",
         "tested_on", "scenario", "result", "achieved_recovery_minutes",

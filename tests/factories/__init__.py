@@ -7,6 +7,9 @@ Each app module defines ``FACTORIES: dict[type[Model], Callable[[Organization], 
 import importlib
 
 TENANT_FACTORIES: dict = {}
+# Global (shared) models named in URLs: model -> function(created) where ``created`` maps the firm objects
+# already built for the same URL (so a requirement can be one of that assessment's requirements).
+GLOBAL_FACTORIES: dict = {}
 for _name in ("accounts", "vendors", "compliance", "reports", "review", "market"):
     try:
         _module = importlib.import_module(f"tests.factories.{_name}")
@@ -15,3 +18,4 @@ for _name in ("accounts", "vendors", "compliance", "reports", "review", "market"
             raise
         continue
     TENANT_FACTORIES.update(_module.FACTORIES)
+    GLOBAL_FACTORIES.update(getattr(_module, "GLOBAL_FACTORIES", {}))

@@ -104,3 +104,16 @@ FACTORIES = {
     Evidence: lambda org: make_evidence(org, original_name=f"B-SECRET-{next(_seq)}.txt"),
     Finding: lambda org: make_finding(org, title=f"B-SECRET finding {next(_seq)}"),
 }
+
+
+def _requirement_for(created: dict) -> Requirement:
+    assessment = created.get(Assessment)
+    if assessment is not None:
+        return Requirement.objects.get(pk=assessment.applicable_requirement_ids()[0])
+    return Requirement.objects.filter(framework=make_framework()).first()
+
+
+GLOBAL_FACTORIES = {
+    Framework: lambda created: make_framework(),
+    Requirement: _requirement_for,
+}

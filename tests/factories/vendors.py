@@ -166,3 +166,9 @@ FACTORIES = {
     ),
     Incident: lambda org: make_incident(org, reference=f"B-SECRET-{next(_seq)}", customer_impact="B-SECRET"),
 }
+
+
+GLOBAL_FACTORIES = {
+    ProviderCatalog: lambda created: make_provider(),
+    OutageEvent: lambda created: make_outage_event(),
+}
