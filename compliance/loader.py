@@ -27,8 +27,9 @@ SCOPES = ("firm", "vendor")
 APPLIES_KEYS = {"tiers", "firm_kinds", "vendor_categories"}
 REQUIREMENT_KEYS = {
     "ref", "text", "guidance", "weight", "critical", "evidence", "legal_basis", "applies_to", "vendor_scope",
+    "not_applicable_if",
 }
-REQUIRED_REQUIREMENT_KEYS = REQUIREMENT_KEYS - {"applies_to", "guidance"}
+REQUIRED_REQUIREMENT_KEYS = REQUIREMENT_KEYS - {"applies_to", "guidance", "not_applicable_if"}
 TOP_KEYS = {"code", "version", "scope", "name", "description", "evidence_codes", "sections"}
 
 
@@ -143,9 +144,12 @@ class _Checker:
         else:
             where = f"{where} ({ref})"
             refs.add(ref)
-        for key in ("text", "legal_basis", "guidance"):
+        for key in ("text", "legal_basis", "guidance", "not_applicable_if"):
             if key in req:
                 self.text(req[key], f"{where}.{key}")
+        if "not_applicable_if" in req and req.get("critical") is not True:
+            # Only a knock-out needs a stated condition for "not applicable": any other item may be N/A with a reason.
+            self.fail(f"{where}.not_applicable_if", "only a knock-out (critical: true) states when it may be N/A")
         weight = req.get("weight")
         if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 5:
             self.fail(f"{where}.weight", "expected a whole number from 1 to 5")
@@ -203,6 +207,7 @@ def _create(data: dict, digest: str, path: Path) -> Framework:
         for r in s["requirements"]:
             applies = r.get("applies_to") or {}
             guidance = r.get("guidance") or {"ko": "", "en": ""}
+            not_applicable_if = r.get("not_applicable_if") or {"ko": "", "en": ""}
             requirements.append(Requirement(
                 framework=framework, section=section, ref=r["ref"], order=order,
                 text_ko=r["text"]["ko"], text_en=r["text"]["en"],
@@ -211,6 +216,7 @@ def _create(data: dict, digest: str, path: Path) -> Framework:
                 legal_basis_ko=r["legal_basis"]["ko"], legal_basis_en=r["legal_basis"]["en"],
                 applies_tiers=applies.get("tiers", []), applies_firm_kinds=applies.get("firm_kinds", []),
                 applies_vendor_categories=applies.get("vendor_categories", []), vendor_scope=r["vendor_scope"],
+                not_applicable_if_ko=not_applicable_if["ko"], not_applicable_if_en=not_applicable_if["en"],
             ))
             order += 1
     Requirement.objects.bulk_create(requirements)

@@ -145,6 +145,10 @@ class Requirement(_FrameworkPart):
     applies_firm_kinds = models.JSONField(_("applies to firm kinds"), default=list, blank=True)
     applies_vendor_categories = models.JSONField(_("applies to vendor categories"), default=list, blank=True)
     vendor_scope = models.BooleanField(_("assessed per vendor"), default=False)
+    # A knock-out may be answered "not applicable" only under the condition its data file states here;
+    # blank on a knock-out means it cannot be N/A once it applies.
+    not_applicable_if_ko = models.TextField(_("may be N/A only if (Korean)"), blank=True)
+    not_applicable_if_en = models.TextField(_("may be N/A only if (English)"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -167,6 +171,10 @@ class Requirement(_FrameworkPart):
     @property
     def legal_basis(self) -> str:
         return self.legal_basis_ko if _korean() else self.legal_basis_en
+
+    @property
+    def not_applicable_if(self) -> str:
+        return self.not_applicable_if_ko if _korean() else self.not_applicable_if_en
 
     def _framework_id(self) -> int | None:
         return self.framework_id

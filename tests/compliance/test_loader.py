@@ -146,3 +146,25 @@ def test_the_shipped_checklists_load(db):
     kr = Framework.objects.get(code="KR-TPRM")
     assert kr.sections.count() == 13
     assert kr.requirements.filter(ref="KR-G3", critical=True).exists()
+
+
+def _with_condition(path: Path, critical: bool) -> None:
+    text = path.read_text(encoding="utf-8").replace("critical: false", f"critical: {str(critical).lower()}")
+    text += '        not_applicable_if: {ko: "개인 고객이 없는 경우", en: "The firm has no individual customers."}\n'
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_knock_out_keeps_the_condition_under_which_it_may_be_not_applicable(db, tmp_path):
+    _with_condition(write(tmp_path), critical=True)
+    load_all(tmp_path)
+    req = Requirement.objects.get(ref="S-A1")
+    assert (req.not_applicable_if_ko, req.not_applicable_if_en) == (
+        "개인 고객이 없는 경우", "The firm has no individual customers.",
+    )
+
+
+def test_a_condition_for_not_applicable_on_an_ordinary_item_is_refused(db, tmp_path):
+    _with_condition(write(tmp_path), critical=False)
+    with pytest.raises(FrameworkFileError) as exc:
+        load_all(tmp_path)
+    assert "not_applicable_if" in str(exc.value) and "knock-out" in str(exc.value)
