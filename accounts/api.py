@@ -3,16 +3,17 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts.models import Membership, Organization, User
+from core import serializer_fields as core_fields
 from core.api import BackstopAPIView, TenantReadOnlyViewSet
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(core_fields.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "name_ko", "kind", "business_registration_number", "lei"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(core_fields.ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
 
@@ -21,7 +22,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["id", "organization", "email", "role"]
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(core_fields.ModelSerializer):
     memberships = serializers.SerializerMethodField()
     active_organization = serializers.SerializerMethodField()
     active_role = serializers.SerializerMethodField()

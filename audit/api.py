@@ -1,10 +1,9 @@
-from rest_framework import serializers
-
 from audit.models import AuditEvent
+from core import serializer_fields as core_fields
 from core.api import TenantReadOnlyViewSet
 
 
-class AuditEventSerializer(serializers.ModelSerializer):
+class AuditEventSerializer(core_fields.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [

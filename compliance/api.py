@@ -29,6 +29,7 @@ from compliance.choices import FindingSource
 from compliance.models import Answer, Assessment, Evidence, Finding, Framework, Requirement
 from core.api import ActiveOrganizationAPIMixin, TenantModelViewSet
 from core.concurrency import ConcurrentEditError
+from core.filters import FilterSet, IdFilter
 
 
 class FrameworkViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -45,9 +46,9 @@ class FrameworkViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewSet
         return s.FrameworkDetailSerializer if self.action == "retrieve" else s.FrameworkSerializer
 
 
-class AssessmentFilter(df.FilterSet):
-    vendor = df.NumberFilter(field_name="vendor")
-    framework = df.NumberFilter(field_name="framework")
+class AssessmentFilter(FilterSet):
+    vendor = IdFilter(field_name="vendor")
+    framework = IdFilter(field_name="framework")
 
     class Meta:
         model = Assessment
@@ -130,8 +131,8 @@ class AssessmentViewSet(TenantModelViewSet):
         return Response(s.AnswerSerializer(saved, many=True, context=self.get_serializer_context()).data)
 
 
-class AnswerFilter(df.FilterSet):
-    assessment = df.NumberFilter(field_name="assessment")
+class AnswerFilter(FilterSet):
+    assessment = IdFilter(field_name="assessment")
 
     class Meta:
         model = Answer
@@ -149,9 +150,9 @@ class AnswerViewSet(TenantModelViewSet):
         return queryset.select_related("requirement").prefetch_related("evidence")
 
 
-class EvidenceFilter(df.FilterSet):
-    answer = df.NumberFilter(field_name="answer")
-    assessment = df.NumberFilter(field_name="answer__assessment")
+class EvidenceFilter(FilterSet):
+    answer = IdFilter(field_name="answer")
+    assessment = IdFilter(field_name="answer__assessment")
 
     class Meta:
         model = Evidence
@@ -184,9 +185,9 @@ class EvidenceViewSet(TenantModelViewSet):
         return response
 
 
-class FindingFilter(df.FilterSet):
-    assessment = df.NumberFilter(field_name="assessment")
-    dependency = df.NumberFilter(field_name="dependency")
+class FindingFilter(FilterSet):
+    assessment = IdFilter(field_name="assessment")
+    dependency = IdFilter(field_name="dependency")
     open = df.BooleanFilter(method="filter_open")
 
     class Meta:

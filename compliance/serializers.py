@@ -13,6 +13,7 @@ from rest_framework import serializers
 from compliance import applicability, findings, scoring, services
 from compliance.choices import Response
 from compliance.models import Answer, Assessment, Evidence, Finding, Framework, Requirement, Section
+from core import serializer_fields as core_fields
 from vendors.models import Dependency, Vendor
 from vendors.serializers import FirmPrimaryKeyField, MemberField, VersionedSerializer
 
@@ -24,7 +25,7 @@ def _organization(field) -> object:
 
 # --- checklists (global, read-only) ----------------------------------------------------------------
 
-class RequirementSerializer(serializers.ModelSerializer):
+class RequirementSerializer(core_fields.ModelSerializer):
     class Meta:
         model = Requirement
         fields = [
@@ -34,7 +35,7 @@ class RequirementSerializer(serializers.ModelSerializer):
         ]
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(core_fields.ModelSerializer):
     requirements = RequirementSerializer(many=True, read_only=True)
 
     class Meta:
@@ -42,7 +43,7 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name_ko", "name_en", "order", "requirements"]
 
 
-class FrameworkSerializer(serializers.ModelSerializer):
+class FrameworkSerializer(core_fields.ModelSerializer):
     class Meta:
         model = Framework
         fields = ["id", "code", "version", "scope", "name_ko", "name_en", "description_ko", "description_en",
@@ -56,7 +57,7 @@ class FrameworkDetailSerializer(FrameworkSerializer):
         fields = [*FrameworkSerializer.Meta.fields, "evidence_codes", "sections"]
 
 
-class PublishedFrameworkField(serializers.PrimaryKeyRelatedField):
+class PublishedFrameworkField(core_fields.PrimaryKeyRelatedField):
     def get_queryset(self):
         return Framework.objects.filter(published_at__isnull=False)
 
@@ -118,7 +119,7 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 
 # --- answers ---------------------------------------------------------------------------------------
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(core_fields.ModelSerializer):
     answer = FirmPrimaryKeyField(model=Answer)
     file = serializers.FileField(write_only=True)
     download_url = serializers.SerializerMethodField()
@@ -140,11 +141,11 @@ class EvidenceSerializer(serializers.ModelSerializer):
                                user=request.user)
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(core_fields.ModelSerializer):
     assessment = FirmPrimaryKeyField(model=Assessment)
-    requirement = serializers.PrimaryKeyRelatedField(queryset=Requirement.objects.all())
+    requirement = core_fields.PrimaryKeyRelatedField(queryset=Requirement.objects.all())
     ref = serializers.CharField(source="requirement.ref", read_only=True)
-    version = serializers.IntegerField(required=False, min_value=1, help_text=_("Required on update."))
+    version = core_fields.BoundedIntegerField(required=False, min_value=1, help_text=_("Required on update."))
     evidence = serializers.SerializerMethodField()
 
     class Meta:
@@ -184,12 +185,12 @@ class AnswerSerializer(serializers.ModelSerializer):
 
 
 class BulkAnswerRowSerializer(serializers.Serializer):
-    requirement = serializers.IntegerField(required=False)
+    requirement = core_fields.IdField(required=False)
     ref = serializers.CharField(required=False)
     response = serializers.ChoiceField(choices=Response.choices)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     na_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    version = core_fields.BoundedIntegerField(required=False, allow_null=True, min_value=1)
 
     def validate(self, attrs):
         if not attrs.get("requirement") and not attrs.get("ref"):
@@ -206,7 +207,7 @@ class BulkAnswersSerializer(serializers.Serializer):
 class FindingSerializer(VersionedSerializer):
     assessment = FirmPrimaryKeyField(model=Assessment, required=False, allow_null=True)
     dependency = FirmPrimaryKeyField(model=Dependency, required=False, allow_null=True)
-    requirement = serializers.PrimaryKeyRelatedField(queryset=Requirement.objects.all(), required=False,
+    requirement = core_fields.PrimaryKeyRelatedField(queryset=Requirement.objects.all(), required=False,
                                                      allow_null=True)
     owner = MemberField(required=False, allow_null=True)
     risk_accepted_by = MemberField(required=False, allow_null=True)

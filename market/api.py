@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 
+from core import serializer_fields as core_fields
 from core.api import ActiveOrganizationAPIMixin, SupervisorsOnly, TenantModelViewSet
 from market import selectors, services
 from market.forms import FIRM_KINDS
@@ -44,7 +45,7 @@ class ConcentrationViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
 
 
 class SimulationInput(serializers.Serializer):
-    providers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    providers = serializers.ListField(child=core_fields.IdField(), required=False, default=list)
     category = serializers.CharField(required=False, allow_blank=True, default="")
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="")
     duration_minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 30)
@@ -95,9 +96,9 @@ class IncidentAnalysisViewSet(ActiveOrganizationAPIMixin, mixins.RetrieveModelMi
                          "flagged": len(analysis["flagged"])})
 
 
-class SavedSimulationSerializer(serializers.ModelSerializer):
+class SavedSimulationSerializer(core_fields.ModelSerializer):
     created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
-    providers = serializers.ListField(child=serializers.IntegerField(), write_only=True, required=False,
+    providers = serializers.ListField(child=core_fields.IdField(), write_only=True, required=False,
                                       default=list)
     firm_kind = serializers.CharField(write_only=True, required=False, default="")
 

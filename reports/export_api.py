@@ -14,13 +14,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.tenancy import TenantViewSetMixin
+from core import serializer_fields as core_fields
 from core.api import ActiveOrganizationAPIMixin
 from reports.export_views import download_response
 from reports.exports import jobs
 from reports.models import ExportJob, ExportKind
 
 
-class ExportJobSerializer(serializers.ModelSerializer):
+class ExportJobSerializer(core_fields.ModelSerializer):
     download_url = serializers.SerializerMethodField()
     requested_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
 

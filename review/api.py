@@ -10,13 +10,14 @@ from rest_framework.response import Response
 from accounts.models import Membership, User
 from accounts.tenancy import get_for_org_or_404
 from compliance.models import Assessment
+from core import serializer_fields as core_fields
 from core.api import ActiveOrganizationAPIMixin, ReadOnlyOrEditor, SupervisorsOnly, TenantReadOnlyViewSet
 from review import selectors, services
 from review.diff import diff_snapshots
 from review.models import Notification, ReviewComment, Submission
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(core_fields.ModelSerializer):
     author = serializers.EmailField(source="author.email", read_only=True)
 
     class Meta:
@@ -25,7 +26,7 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
-class SubmissionSerializer(serializers.ModelSerializer):
+class SubmissionSerializer(core_fields.ModelSerializer):
     firm = serializers.CharField(source="organization.name", read_only=True)
     status = serializers.CharField(source="assessment.status", read_only=True)
     assignee = serializers.EmailField(source="assignee.email", read_only=True, default=None)
@@ -64,7 +65,7 @@ class SubmissionDetailSerializer(SubmissionSerializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    assessment = serializers.IntegerField()
+    assessment = core_fields.IdField()
 
 
 class FirmSubmissionViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
@@ -101,7 +102,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class AssignSerializer(serializers.Serializer):
-    assignee = serializers.IntegerField()
+    assignee = core_fields.IdField()
 
 
 class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -190,7 +191,7 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
         )
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(core_fields.ModelSerializer):
     class Meta:
         model = Notification
         fields = ["id", "kind", "message", "url", "read_at", "created_at"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Membership, User
+from core import serializer_fields as core_fields
 from vendors import services
 from vendors.choices import CatalogStatus
 from vendors.models import (
@@ -31,7 +32,7 @@ def _organization(serializer: serializers.Field):
     return getattr(getattr(request, "_request", request), "organization", None)
 
 
-class FirmPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+class FirmPrimaryKeyField(core_fields.PrimaryKeyRelatedField):
     """A foreign key to firm data, looked up only among the active firm's rows."""
 
     def __init__(self, model=None, **kwargs):
@@ -42,7 +43,7 @@ class FirmPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.for_org(_organization(self))
 
 
-class MemberField(serializers.PrimaryKeyRelatedField):
+class MemberField(core_fields.PrimaryKeyRelatedField):
     """A user of the active firm (owners, approvers)."""
 
     def get_queryset(self):
@@ -50,7 +51,7 @@ class MemberField(serializers.PrimaryKeyRelatedField):
         return User.objects.filter(pk__in=Membership.objects.for_org(org).values("user"))
 
 
-class CatalogField(serializers.PrimaryKeyRelatedField):
+class CatalogField(core_fields.PrimaryKeyRelatedField):
     """A published provider, or one the active firm proposed itself."""
 
     def get_queryset(self):
@@ -61,10 +62,10 @@ class CatalogField(serializers.PrimaryKeyRelatedField):
         return ProviderCatalog.objects.filter(published | Q(proposed_by=org))
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+class VersionedSerializer(core_fields.ModelSerializer):
     """Creates through ``create_fn`` and updates through ``update_fn`` with the version the client edited."""
 
-    version = serializers.IntegerField(required=False, min_value=1, help_text=_("Required on update."))
+    version = core_fields.BoundedIntegerField(required=False, min_value=1, help_text=_("Required on update."))
     create_fn = None
     update_fn = None
     instance_kwarg = ""
@@ -189,9 +190,9 @@ class IncidentSerializer(VersionedSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
 
-class ProviderSerializer(serializers.ModelSerializer):
+class ProviderSerializer(core_fields.ModelSerializer):
     key = serializers.SlugField(max_length=60, required=False)
-    upstreams = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=ProviderCatalog.objects.all())
+    upstreams = core_fields.PrimaryKeyRelatedField(many=True, required=False, queryset=ProviderCatalog.objects.all())
 
     class Meta:
         model = ProviderCatalog
@@ -202,7 +203,7 @@ class ProviderSerializer(serializers.ModelSerializer):
         read_only_fields = ["proposed_by"]
 
 
-class OutageEventSerializer(serializers.ModelSerializer):
+class OutageEventSerializer(core_fields.ModelSerializer):
     duration_minutes = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -211,8 +212,8 @@ class OutageEventSerializer(serializers.ModelSerializer):
 
 
 class SpofSerializer(serializers.Serializer):
-    dependency_id = serializers.IntegerField()
-    service_id = serializers.IntegerField()
+    dependency_id = core_fields.IdField()
+    service_id = core_fields.IdField()
     service_name = serializers.CharField()
     vendor_name = serializers.CharField()
     reason = serializers.CharField()
