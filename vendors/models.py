@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantModel
 from audit.values import AuditedModelMixin
+from core.countries import CountryCodeValidator
 from vendors.choices import (
     CatalogStatus,
     DataLocation,
@@ -25,7 +26,7 @@ from vendors.choices import (
     VendorStatus,
 )
 
-country_code = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO country code, e.g. KR or US."))
+country_code = CountryCodeValidator()
 
 
 class ProviderCatalog(AuditedModelMixin, models.Model):

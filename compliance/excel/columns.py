@@ -6,6 +6,7 @@ in Korean can be uploaded by a colleague whose interface is in English, and the 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
@@ -60,7 +61,8 @@ def response_label(code: str, lang: str) -> str:
 
 
 def norm(value: object) -> str:
-    return " ".join(str(value).split()).casefold()
+    # Composed Unicode first: a file saved on macOS holds decomposed (NFD) Hangul headers.
+    return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
 
 
 def response_lookup() -> dict[str, str]:

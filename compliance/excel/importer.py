@@ -103,7 +103,7 @@ def _headers(ws, plan: Plan) -> dict[str, int]:
 
 def read_plan(file: IO[bytes], assessment: Assessment) -> Plan:
     """Compare an uploaded workbook with the saved answers. Raises ImportRefused for unusable files."""
-    check_upload(file)
+    check_upload(file, max_columns=len(COLUMNS))
     try:
         workbook = load_workbook(file, read_only=True, data_only=False)
     except Exception as exc:  # a corrupt part raises anything; to the user it is one problem

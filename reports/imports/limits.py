@@ -7,14 +7,21 @@ Limits are module constants so tests can lower them.
 
 from __future__ import annotations
 
+import xml.sax
 import zipfile
 from typing import IO
 
+from defusedxml import DefusedXmlException
+from defusedxml.sax import make_parser
 from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_DATA_ROWS = 50_000
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# A register at the row limit (bench/upload_memory.py: 50,000 data rows) inflates to 23 MB; the cap leaves room
+# for longer texts and no more, since openpyxl keeps shared strings in memory.
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+# Cells a row may hold beyond the template's columns (notes a user added at the side) before it is refused.
+COLUMN_MARGIN = 20
 MAX_COMPRESSION_RATIO = 100
 # Small members (styles, content types) may compress extremely well; the ratio matters when big.
 RATIO_CHECKED_ABOVE_BYTES = 1024 * 1024
@@ -42,8 +49,62 @@ def file_size(file: IO[bytes]) -> int:
     return size
 
 
-def check_upload(file: IO[bytes]) -> None:
-    """Refuse anything that is too big, not an xlsx, or a compression bomb. Leaves file at 0."""
+class _RowTooWide(Exception):
+    def __init__(self, row: str, cells: int):
+        self.row, self.cells = row, cells
+
+
+class _CellCounter(xml.sax.ContentHandler):
+    """Counts the cells of each worksheet row as the XML streams by; keeps nothing else."""
+
+    def __init__(self, max_cells: int):
+        super().__init__()
+        self.max_cells, self.cells, self.rows, self.row = max_cells, 0, 0, ""
+
+    def startElement(self, name, attrs):
+        local = name.rpartition(":")[2]
+        if local == "row":
+            self.rows += 1
+            self.cells, self.row = 0, attrs.get("r") or str(self.rows)
+        elif local == "c":
+            self.cells += 1
+            if self.cells > self.max_cells:
+                raise _RowTooWide(self.row, self.cells)
+
+
+def _scan_parts(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], max_columns: int | None) -> None:
+    """Stream every XML part through a defused SAX parser before openpyxl builds anything from it.
+
+    SAX holds no tree, so a row of millions of cells costs the same memory as an empty one; the parser
+    refuses document types and entities, so no part can expand or reach outside the file."""
+    for member in members:
+        if not member.filename.endswith((".xml", ".rels")):
+            continue
+        is_sheet = member.filename.startswith("xl/worksheets/")
+        counter = _CellCounter(max_columns + COLUMN_MARGIN if is_sheet and max_columns else 10**12)
+        parser = make_parser()
+        parser.forbid_dtd = True
+        parser.setContentHandler(counter)
+        try:
+            with archive.open(member) as stream:
+                parser.parse(stream)
+        except _RowTooWide as wide:
+            raise ImportRefused(
+                _("Row %(row)s of a sheet holds more than %(cells)s cells; the template has %(columns)s columns. "
+                  "Delete what is beside the table and import again.")
+                % {"row": wide.row, "cells": wide.cells - 1, "columns": max_columns},
+                "row_too_wide",
+            ) from None
+        except (DefusedXmlException, xml.sax.SAXException, ValueError, OSError, zipfile.BadZipFile) as exc:
+            raise ImportRefused(
+                _("The part %(name)s of the file is not plain Excel XML; refused.") % {"name": member.filename},
+                "not_xlsx",
+            ) from exc
+
+
+def check_upload(file: IO[bytes], max_columns: int | None = None) -> None:
+    """Refuse anything that is too big, not an xlsx, a compression bomb, or shaped to exhaust memory
+    (``max_columns``: the template's widest sheet). Leaves file at 0."""
     size = file_size(file)
     if size > MAX_FILE_BYTES:
         raise ImportRefused(
@@ -57,12 +118,20 @@ def check_upload(file: IO[bytes]) -> None:
     if magic != ZIP_MAGIC:
         raise ImportRefused(_("This is not an Excel .xlsx file. Download the template and fill it in."), "not_xlsx")
     try:
-        with zipfile.ZipFile(file) as archive:
-            members = archive.infolist()
+        archive = zipfile.ZipFile(file)
+        members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportRefused(_("This is not an Excel .xlsx file: the archive cannot be read."), "not_xlsx") from exc
-    finally:
         file.seek(0)
+        raise ImportRefused(_("This is not an Excel .xlsx file: the archive cannot be read."), "not_xlsx") from exc
+    try:
+        _check_directory(members)
+        _scan_parts(archive, members, max_columns)
+    finally:
+        archive.close()
+        file.seek(0)
+
+
+def _check_directory(members: list[zipfile.ZipInfo]) -> None:
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise ImportRefused(_("This is not an Excel .xlsx file (no workbook inside the archive)."), "not_xlsx")

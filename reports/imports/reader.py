@@ -150,7 +150,7 @@ def _too_many_rows() -> limits.ImportRefused:
 
 def read_workbook(file: IO[bytes]) -> RawWorkbook:
     """Check the file, then read every register sheet. Raises ImportRefused for unusable files."""
-    limits.check_upload(file)
+    limits.check_upload(file, max_columns=max(len(spec.columns) for spec in SHEETS))
     try:
         workbook = load_workbook(file, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types on corrupt parts: all mean the same to a user

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.countries import is_country_code
 from reports.imports.columns import BOOL, CATALOG, CATALOGS, CHOICE, COUNTRY, DATE, INT, Column
 
 BLANK = object()  # the cell is empty: the field takes its model default
@@ -27,7 +29,11 @@ class CellError(ValueError):
 
 
 def norm(value: Any) -> str:
-    return " ".join(str(value).split()).casefold() if value is not None else ""
+    """Text as compared: composed Unicode (a file saved on macOS holds decomposed Hangul), spaces collapsed,
+    case folded."""
+    if value is None:
+        return ""
+    return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
 
 
 def yes_no_labels(language: str) -> tuple[str, str]:
@@ -122,6 +128,14 @@ def to_choice(raw: Any, column: Column) -> str:
     return code
 
 
+def to_country(raw: Any) -> str:
+    code = as_text(raw).upper()
+    if not is_country_code(code):
+        message = _("'%(value)s' is not an ISO 3166 country code; use two letters such as KR or US.")
+        raise CellError(message % {"value": as_text(raw)})
+    return code
+
+
 def to_catalog(raw: Any, catalog: dict[str, Any]) -> Any:
     key = norm(as_text(raw))
     if key not in catalog:
@@ -159,5 +173,5 @@ def convert(column: Column, raw: Any, catalog: dict[str, Any]) -> Any:
     if kind == CATALOGS:
         return to_catalogs(raw, catalog)
     if kind == COUNTRY:
-        return as_text(raw).upper()
+        return to_country(raw)
     return as_text(raw)  # TEXT and REF
