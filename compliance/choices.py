@@ -18,6 +18,11 @@ class AssessmentStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The one definition of when a firm may change its answers, read by the answer services, the pages and the
+# review workflow: before submission, when the supervisor asked for changes, and after the firm withdrew it.
+EDITABLE_STATUSES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.CHANGES_REQUESTED, AssessmentStatus.WITHDRAWN})
+
+
 class Response(models.TextChoices):
     COMPLIANT = "compliant", _("Compliant")
     PARTIAL = "partial", _("Partially compliant")

@@ -23,12 +23,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization, User
 from compliance import applicability, scoring
-from compliance.choices import AssessmentStatus, Response, Scope
+from compliance.choices import EDITABLE_STATUSES, Response, Scope
 from compliance.models import Answer, Assessment, Framework, Requirement
 from core.concurrency import ConcurrentEditError, save_versioned
 
 # Answers may change only while the firm still holds the assessment.
-EDITABLE_STATUSES = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.CHANGES_REQUESTED})
 ASSESSMENT_FIELDS = ("title", "period_start", "period_end", "owner", "due_date")
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from compliance.choices import EDITABLE_STATUSES
 from core.errors import DomainConflict
 
 FIRM_EDITORS = frozenset({Role.FIRM_ADMIN, Role.OFFICER})
@@ -22,7 +23,7 @@ SUPERVISORS = frozenset({Role.SUPERVISOR, Role.LEAD_SUPERVISOR})
 LEADS = frozenset({Role.LEAD_SUPERVISOR})
 
 # States in which the firm may still change its answers.
-EDITABLE_STATES = frozenset({"draft", "changes_requested", "withdrawn"})
+EDITABLE_STATES = EDITABLE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        Transition("submit", frozenset({"draft", "changes_requested", "withdrawn"}), "submitted", FIRM_EDITORS),
+        Transition("submit", EDITABLE_STATES, "submitted", FIRM_EDITORS),
         Transition("withdraw", frozenset({"submitted"}), "withdrawn", FIRM_EDITORS),
         Transition("claim", frozenset({"submitted"}), "in_review", SUPERVISORS),
         Transition("assign", frozenset({"submitted", "in_review"}), "in_review", LEADS),

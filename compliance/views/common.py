@@ -12,9 +12,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 
 from compliance import applicability
+from compliance.choices import EDITABLE_STATUSES
 from compliance.forms import AnswerForm, EvidenceForm
 from compliance.models import Answer, Assessment, Evidence, Requirement
-from compliance.services import EDITABLE_STATUSES
 
 
 def load_assessment(request: HttpRequest, pk: int) -> Assessment:

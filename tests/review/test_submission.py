@@ -105,3 +105,22 @@ def test_withdrawing_before_review_lets_the_firm_edit_again(world, ready_assessm
     services.withdraw(assessment=ready_assessment, actor=world.a_officer, role="officer")
     assert Assessment.objects.for_org(world.firm_a).get(pk=ready_assessment.pk).status == "withdrawn"
     assert Submission.objects.for_org(world.firm_a).get().decision == "withdrawn"
+    assessment = Assessment.objects.for_org(world.firm_a).get(pk=ready_assessment.pk)
+    requirement = Requirement.objects.get(framework=assessment.framework, ref="R-A2")
+    current = Answer.objects.for_org(world.firm_a).get(assessment=assessment, requirement=requirement)
+    saved = compliance_services.save_answer(
+        assessment=assessment, requirement=requirement, response="partial", comment="fixed after withdrawing",
+        expected_version=current.version, user=world.a_officer,
+    )
+    assert (saved.response, saved.comment) == ("partial", "fixed after withdrawing")
+
+
+def test_the_assessment_page_offers_editing_after_withdrawing(world, ready_assessment, as_user):
+    services.submit(assessment=ready_assessment, actor=world.a_officer, role="officer")
+    services.withdraw(assessment=ready_assessment, actor=world.a_officer, role="officer")
+    from compliance.choices import EDITABLE_STATUSES
+    from review import workflow
+
+    assert "withdrawn" in EDITABLE_STATUSES and workflow.EDITABLE_STATES is EDITABLE_STATUSES
+    page = as_user(world.a_officer).get(f"/compliance/assessments/{ready_assessment.pk}/")
+    assert page.status_code == 200 and b'data-testid="read-only"' not in page.content
