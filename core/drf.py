@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -55,7 +56,7 @@ def error_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        body = {"code": "invalid", "message": "Some fields are not valid.", "fields": _field_messages(exc.detail)}
+        body = {"code": "invalid", "message": gettext("Some fields are not valid."), "fields": _field_messages(exc.detail)}
     else:
         detail = getattr(exc, "detail", "")
         body = {"code": getattr(detail, "code", "error") or "error", "message": str(detail), "fields": {}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status, viewsets
@@ -50,7 +51,7 @@ class RegisterImportViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
         except ImportRefused as exc:
             return _error(exc.code, exc.message, fields={"file": [exc.message]})
         if not plan.is_valid:
-            return _error("invalid_rows", "Nothing was imported: some rows are invalid.", errors=plan.errors, plan=plan)
+            return _error("invalid_rows", _("Nothing was imported: some rows are invalid."), errors=plan.errors, plan=plan)
         if dry_run:
             return Response({"dry_run": True, "applied": False, **plan.as_dict()})
         try:

@@ -75,7 +75,8 @@ def register_import(request):
             if plan.is_valid:
                 token = storage.keep(upload, request.organization.pk)
                 _remember(request, token, upload.name)
-            return _preview(request, plan, token, upload.name)
+            # An invalid preview is a 400, as the API answers it: the request could not be carried out.
+            return _preview(request, plan, token, upload.name, status=200 if plan.is_valid else 400)
     return render(request, "reports/register_import.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -69,6 +69,8 @@ def apply_plan(plan: ImportPlan, organization: Organization, user=None, *, filen
                     _write(planned)
         tiers_changed = _recompute_tiers(organization)
         totals = fresh.totals()
+        if not (totals["create"] or totals["update"] or tiers_changed):
+            return fresh  # the register already says what the file says: nothing happened, nothing to record
         record(
             "create",
             organization=organization,

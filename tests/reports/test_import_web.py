@@ -141,3 +141,34 @@ def test_api_viewers_are_refused(world, catalog, api_for):
     response = api_for(world.a_viewer).post(API, {"file": _upload()}, format="multipart")
     assert response.status_code == 403
     assert api_for(None).post(API, {"file": _upload()}, format="multipart").status_code == 401
+
+
+def test_an_invalid_preview_is_a_400_on_the_page_as_in_the_api(world, catalog, as_user, api_for):
+    rows = valid_rows()
+    rows["Services"][0]["importance"] = "vital"
+    page = as_user(world.a_officer).post(reverse("reports:register_import"), {"file": _upload(xlsx(rows))})
+    api = api_for(world.a_officer).post(API, {"file": _upload(xlsx(rows))}, format="multipart")
+    assert (page.status_code, api.status_code) == (400, 400)
+
+
+def test_the_api_error_body_is_in_the_users_language_throughout(world, catalog, api_for):
+    from django.utils import translation
+
+    rows = valid_rows()
+    rows["Vendors"][0]["jurisdiction"] = "USA"
+    with translation.override("ko"):
+        response = api_for(world.a_officer).post(API, {"file": _upload(xlsx(rows))}, format="multipart",
+                                                 HTTP_ACCEPT_LANGUAGE="ko")
+        invalid = api_for(world.a_officer).post("/api/v1/assessments/", {"scope": "nonsense"}, format="json",
+                                                HTTP_ACCEPT_LANGUAGE="ko")
+    assert response.json()["error"]["message"].startswith("가져오지")
+    assert invalid.json()["error"]["message"] == "입력값이 올바르지 않은 항목이 있습니다."
+
+
+def test_a_confirmed_import_that_changes_nothing_records_no_audit_event(world, catalog, api_for):
+    client = api_for(world.a_officer)
+    client.post(API, {"file": _upload(), "dry_run": "false"}, format="multipart")
+    before = AuditEvent.objects.for_org(world.firm_a).filter(object_type="register_import").count()
+    again = client.post(API, {"file": _upload(), "dry_run": "false"}, format="multipart")
+    assert again.json()["totals"]["unchanged"] == 10
+    assert AuditEvent.objects.for_org(world.firm_a).filter(object_type="register_import").count() == before == 1
