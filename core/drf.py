@@ -56,7 +56,8 @@ def error_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        body = {"code": "invalid", "message": gettext("Some fields are not valid."), "fields": _field_messages(exc.detail)}
+        message = gettext("Some fields are not valid.")
+        body = {"code": "invalid", "message": message, "fields": _field_messages(exc.detail)}
     else:
         detail = getattr(exc, "detail", "")
         body = {"code": getattr(detail, "code", "error") or "error", "message": str(detail), "fields": {}}

@@ -51,7 +51,8 @@ class RegisterImportViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
         except ImportRefused as exc:
             return _error(exc.code, exc.message, fields={"file": [exc.message]})
         if not plan.is_valid:
-            return _error("invalid_rows", _("Nothing was imported: some rows are invalid."), errors=plan.errors, plan=plan)
+            message = _("Nothing was imported: some rows are invalid.")
+            return _error("invalid_rows", message, errors=plan.errors, plan=plan)
         if dry_run:
             return Response({"dry_run": True, "applied": False, **plan.as_dict()})
         try:

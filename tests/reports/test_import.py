@@ -73,8 +73,8 @@ def test_reimporting_the_same_file_changes_nothing(world, catalog):
     assert plan.totals() == {"create": 0, "update": 0, "unchanged": 10}
     applied = apply_plan(plan, world.firm_a, world.a_officer)
     assert applied.totals()["update"] == 0
-    # Only the one summary event of the (empty) import: no row was touched.
-    assert _events(world.firm_a) == before + 1
+    # Nothing was touched, so nothing is recorded (issue 13: no empty audit event).
+    assert _events(world.firm_a) == before
     assert list(Vendor.objects.for_org(world.firm_a).values_list("version", flat=True)) == versions
 
 
