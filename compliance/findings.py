@@ -94,8 +94,11 @@ def _answer_wanted(answer: Answer) -> dict[str, Any] | None:
     if severity is None:
         return None
     status = _("non-compliant") if answer.response == Response.NON_COMPLIANT else _("partially compliant")
+    suffix = f" ({status})"
+    # Long requirement texts are cut so that the status always fits the title field.
+    room = Finding._meta.get_field("title").max_length - len(suffix)
     return {
-        "title": f"{req.ref}: {req.text}"[:280] + f" ({status})",
+        "title": f"{req.ref}: {req.text}"[:room] + suffix,
         "severity": severity,
         "requirement": req,
         "assessment": answer.assessment,

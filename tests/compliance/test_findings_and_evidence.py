@@ -184,3 +184,14 @@ def test_a_path_in_the_file_name_is_dropped(world):
     answer = make_answer(world.firm_a)
     evidence = upload_evidence(answer=answer, uploaded_file=SimpleUploadedFile("../../etc/x.txt", b"hi"), user=None)
     assert evidence.original_name == "x.txt"
+
+
+
+def test_a_finding_title_fits_its_field_however_long_the_requirement_text():
+    from compliance.models import Answer, Assessment
+
+    req = Requirement(ref="KR-X9", text_ko="가" * 400, text_en="x" * 400, weight=3, critical=False)
+    for response in ("partial", "non_compliant"):
+        wanted = findings._answer_wanted(Answer(requirement=req, response=response, assessment=Assessment()))
+        assert len(wanted["title"]) <= Finding._meta.get_field("title").max_length
+        assert wanted["title"].startswith("KR-X9: ") and wanted["title"].endswith(")")

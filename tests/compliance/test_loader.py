@@ -142,10 +142,11 @@ def test_the_command_loads_and_reports_errors(db, tmp_path):
 
 def test_the_shipped_checklists_load(db):
     report = load_all(FRAMEWORKS_DIR)
-    assert {"KR-TPRM 2025.1", "EC-PROVIDER 2025.1"} <= set(report.created)
-    kr = Framework.objects.get(code="KR-TPRM")
-    assert kr.sections.count() == 13
-    assert kr.requirements.filter(ref="KR-G3", critical=True).exists()
+    assert {"KR-TPRM 2025.1", "EC-PROVIDER 2025.1", "KR-TPRM 2025.2", "EC-PROVIDER 2025.2"} <= set(report.created)
+    for version in ("2025.1", "2025.2"):
+        kr = Framework.objects.get(code="KR-TPRM", version=version)
+        assert kr.sections.count() == 13
+        assert kr.requirements.filter(ref="KR-G3", critical=True).exists()
 
 
 def _with_condition(path: Path, critical: bool) -> None:
