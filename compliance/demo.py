@@ -70,8 +70,11 @@ def _answer_all(assessment: Assessment, slug: str, user) -> None:
         if choice is None:
             continue
         response, comment = choice
-        # A knock-out item is never left to chance: only the scripted story fails one.
-        if req.critical and not scripted and response in (Response.NON_COMPLIANT, Response.PARTIAL):
+        # A knock-out item is never left to chance: only the scripted story fails one, and it is N/A
+        # only where its checklist allows that.
+        unlucky = response in (Response.NON_COMPLIANT, Response.PARTIAL) or (
+            response == Response.NOT_APPLICABLE and not services.not_applicable_allowed(req, comment))
+        if req.critical and not scripted and unlucky:
             response, comment = Response.COMPLIANT, ""
         services.save_answer(
             assessment=assessment, requirement=req, response=response,

@@ -30,7 +30,7 @@ class RequirementSerializer(serializers.ModelSerializer):
         fields = [
             "id", "ref", "text_ko", "text_en", "guidance_ko", "guidance_en", "weight", "critical", "evidence",
             "legal_basis_ko", "legal_basis_en", "applies_tiers", "applies_firm_kinds", "applies_vendor_categories",
-            "vendor_scope", "order",
+            "vendor_scope", "not_applicable_if_ko", "not_applicable_if_en", "order",
         ]
 
 

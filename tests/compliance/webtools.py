@@ -59,3 +59,10 @@ def english_client(user) -> Client:
     from tests.conftest import client_for
 
     return english(client_for(user))
+
+
+def state_not_applicable_condition(assessment: Assessment, ref: str, en: str, ko: str = "") -> None:
+    """Give a knock-out the condition under which its checklist lets it be N/A (published rows refuse save())."""
+    Requirement.objects.filter(framework=assessment.framework, ref=ref).update(
+        not_applicable_if_en=en, not_applicable_if_ko=ko or f"{en} (ko)",
+    )
