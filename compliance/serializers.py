@@ -63,6 +63,11 @@ class PublishedFrameworkField(serializers.PrimaryKeyRelatedField):
 
 # --- assessments -----------------------------------------------------------------------------------
 
+class UpgradeSerializer(serializers.Serializer):
+    framework = PublishedFrameworkField(required=False, allow_null=True,
+                                        help_text=_("The newer checklist version; the newest when omitted."))
+
+
 class AssessmentSerializer(VersionedSerializer):
     framework = PublishedFrameworkField()
     vendor = FirmPrimaryKeyField(model=Vendor, required=False, allow_null=True)
@@ -74,10 +79,11 @@ class AssessmentSerializer(VersionedSerializer):
         model = Assessment
         fields = [
             "id", "framework", "scope", "vendor", "title", "period_start", "period_end", "owner", "due_date",
-            "status", "score", "rating", "rating_label", "rating_reasons", "score_details", "version",
-            "created_at", "updated_at",
+            "status", "score", "rating", "rating_label", "rating_reasons", "score_details", "upgraded_from",
+            "version", "created_at", "updated_at",
         ]
-        read_only_fields = ["status", "score", "rating", "score_details", "created_at", "updated_at"]
+        read_only_fields = ["status", "score", "rating", "score_details", "upgraded_from", "created_at",
+                            "updated_at"]
         extra_kwargs = {"scope": {"required": False}}
 
     def get_rating_label(self, obj: Assessment) -> str:
