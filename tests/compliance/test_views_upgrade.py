@@ -99,3 +99,16 @@ def test_the_api_starts_on_the_newest_version_for_officers_only(world, old, api_
     assert data["score_details"]["answered"] == 1  # U-A1 carried; U-A2 was reweighted
     conflict = api_for(world.a_officer).post(url, {})
     assert conflict.status_code == 409 and "already exists" in conflict.json()["error"]["message"]
+
+
+def test_the_button_and_the_panel_read_in_korean(world, old):
+    from django.conf import settings as conf
+
+    from tests.conftest import client_for
+
+    client = client_for(world.a_officer)
+    client.cookies[conf.LANGUAGE_COOKIE_NAME] = "ko"
+    assert "2025.2 버전으로 시작" in client.get(detail(old)).content.decode()
+    client.post(upgrade_url(old))
+    body = client.get(detail(on_version_2(world.firm_a).get())).content.decode()
+    assert "이 버전에서 바뀐 점" in body and "요구 내용이 바뀌어 이전 답변을 옮겨 오지 않았습니다." in body
