@@ -79,10 +79,11 @@ def _check(assessment: Assessment, to_framework: Framework) -> None:
 
 
 def _title(assessment: Assessment, to_framework: Framework) -> str:
-    old = assessment.framework.version
-    if old in assessment.title:
-        return assessment.title.replace(old, to_framework.version)[:200]
-    return f"{assessment.title} ({to_framework.code} {to_framework.version})"[:200]
+    old_name = f"{assessment.framework.code} {assessment.framework.version}"
+    new_name = f"{to_framework.code} {to_framework.version}"
+    if old_name in assessment.title:
+        return assessment.title.replace(old_name, new_name)[:200]
+    return f"{assessment.title} ({new_name})"[:200]
 
 
 def upgrade_assessment(*, assessment: Assessment, to_framework: Framework, by: User | None) -> Assessment:
