@@ -64,8 +64,11 @@ class PublishedFrameworkField(serializers.PrimaryKeyRelatedField):
 # --- assessments -----------------------------------------------------------------------------------
 
 class UpgradeSerializer(serializers.Serializer):
-    framework = PublishedFrameworkField(required=False, allow_null=True,
-                                        help_text=_("The newer checklist version; the newest when omitted."))
+    # A queryset rather than PublishedFrameworkField: without a model the schema needs it to type the field.
+    framework = serializers.PrimaryKeyRelatedField(
+        queryset=Framework.objects.filter(published_at__isnull=False), required=False, allow_null=True,
+        help_text=_("The newer checklist version; the newest when omitted."),
+    )
 
 
 class AssessmentSerializer(VersionedSerializer):

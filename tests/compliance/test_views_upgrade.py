@@ -112,3 +112,10 @@ def test_the_button_and_the_panel_read_in_korean(world, old):
     client.post(upgrade_url(old))
     body = client.get(detail(on_version_2(world.firm_a).get())).content.decode()
     assert "이 버전에서 바뀐 점" in body and "요구 내용이 바뀌어 이전 답변을 옮겨 오지 않았습니다." in body
+
+
+def test_the_api_refuses_a_named_version_that_is_not_newer(world, old, api_for):
+    url = f"/api/v1/assessments/{old.pk}/upgrade/"
+    response = api_for(world.a_officer).post(url, {"framework": old.framework_id})
+    assert response.status_code == 409 and "no newer published version" in response.json()["error"]["message"]
+    assert not on_version_2(world.firm_a).exists()
