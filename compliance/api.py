@@ -2,7 +2,8 @@
 
 * ``frameworks/``: published checklists (global, read-only); the detail carries sections and requirements.
 * ``assessments/``: officers create and edit, viewers read; ``assessments/{id}/answers/bulk/`` upserts many
-  answers atomically (one bad row and nothing is written; every row's errors are returned).
+  answers atomically (one bad row and nothing is written; every row's errors are returned);
+  ``assessments/{id}/upgrade/`` starts a draft on a newer checklist version with what still holds (409 if none).
 * ``answers/``: list, retrieve, create, update with ``version`` (a stale version answers 409).
 * ``evidence/``: multipart upload; ``evidence/{id}/download/`` streams the file to the firm's own users.
 * ``findings/``: CRUD with filters ``status``, ``severity``, ``source``, ``assessment``.
@@ -23,7 +24,7 @@ from rest_framework.response import Response
 from audit.models import AuditEvent
 from audit.recorder import record
 from compliance import evidence as evidence_service
-from compliance import findings, selectors, services
+from compliance import findings, selectors, services, upgrades
 from compliance import serializers as s
 from compliance.choices import FindingSource
 from compliance.models import Answer, Assessment, Evidence, Finding, Framework, Requirement
@@ -129,6 +130,25 @@ class AssessmentViewSet(TenantModelViewSet):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(s.AnswerSerializer(saved, many=True, context=self.get_serializer_context()).data)
+
+
+    @extend_schema(request=s.UpgradeSerializer, responses={201: s.AssessmentDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="upgrade", url_name="upgrade")
+    def upgrade(self, request, pk=None):
+        """Start a draft on a newer version of this checklist: ``{"framework": id}``, or the newest when omitted.
+
+        Answers and evidence of unchanged requirements are carried over; the old assessment is not changed.
+        409 when there is no newer version or an open assessment on it already exists.
+        """
+        assessment = self.get_object()
+        body = s.UpgradeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        target = body.validated_data.get("framework") or selectors.newer_framework(assessment.framework)
+        if target is None:
+            raise upgrades.no_newer_version(assessment.framework)
+        new = upgrades.upgrade_assessment(assessment=assessment, to_framework=target, by=request.user)
+        data = s.AssessmentDetailSerializer(new, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class AnswerFilter(FilterSet):

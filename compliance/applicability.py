@@ -14,6 +14,11 @@ A requirement's applicability tags come from its data file (``applies_to``) and 
 
 All tags must hold for an item to apply (they narrow, they never widen). Every decision carries its
 reasons as ``{"code", "params"}`` dicts, stored on the assessment and rendered by :func:`describe`.
+
+**Answering N/A** (:func:`may_be_not_applicable`): an item that applies may still be answered *not
+applicable* with a reason, except a knock-out: it carries the rating cap (regulation.md §4), so calling
+it N/A would escape the cap. A knock-out may be N/A only where its data file states the condition
+under which it may be (``not_applicable_if``); with none stated, once it applies it must be answered.
 """
 
 from __future__ import annotations
@@ -113,6 +118,14 @@ def decide(tags: RequirementTags, ctx: Context) -> Decision:
     if applies and not reasons:
         reasons.append(_reason("always"))
     return Decision(ref=tags.ref, applies=applies, reasons=tuple(reasons))
+
+
+def may_be_not_applicable(*, critical: bool, condition: str, reason: str) -> bool:
+    """Whether an applicable requirement may be answered N/A: always with a reason, and a knock-out
+    only when its checklist states a condition for it."""
+    if not reason.strip():
+        return False
+    return not critical or bool(condition.strip())
 
 
 def decide_all(all_tags: Iterable[RequirementTags], ctx: Context) -> list[Decision]:

@@ -1,9 +1,14 @@
 """Demo assessments: for every demo firm a firm-wide KR-TPRM assessment for 2025 with a realistic,
 partly answered checklist, and for each exchange an edge-provider assessment of its CDN vendor.
 
+New demo assessments use the newest published version of each checklist (versions compared as
+numbers, :func:`compliance.selectors.latest_framework`). A demo database seeded before a newer version
+was published keeps its assessment on the older one, which then offers "Start on version …".
+
 Dalbit (no CDN redundancy during the 18 Nov outage) answers KR-G3 and the edge fallback items
 non-compliant, so its rating is D with the knock-out reason; Pado (automatic switch to a second CDN)
-mostly complies. Idempotent: assessments match by title, existing answers are left alone.
+mostly complies. Idempotent: assessments match by checklist code and title (of any version),
+existing answers are left alone.
 """
 
 from __future__ import annotations
@@ -12,14 +17,14 @@ import datetime
 import hashlib
 
 from audit.context import acting_as
-from compliance import findings, services
+from compliance import findings, selectors, services
 from compliance.choices import Response
 from compliance.loader import load_all
 from compliance.models import Answer, Assessment, Framework, Requirement
 
 PERIOD = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
 DUE = datetime.date(2026, 3, 31)
-FIRM_TITLE = "2025 제3자·클라우드 리스크 자체점검 (KR-TPRM 2025.1)"
+FIRM_TITLE = "2025 제3자·클라우드 리스크 자체점검 ({code} {version})"
 EDGE_TITLE = "2025 엣지 제공자 점검: {vendor}"
 
 # Answers set by hand for the story; everything else follows a stable pseudo-random pattern.
@@ -70,8 +75,11 @@ def _answer_all(assessment: Assessment, slug: str, user) -> None:
         if choice is None:
             continue
         response, comment = choice
-        # A knock-out item is never left to chance: only the scripted story fails one.
-        if req.critical and not scripted and response in (Response.NON_COMPLIANT, Response.PARTIAL):
+        # A knock-out item is never left to chance: only the scripted story fails one, and it is N/A
+        # only where its checklist allows that.
+        unlucky = response in (Response.NON_COMPLIANT, Response.PARTIAL) or (
+            response == Response.NOT_APPLICABLE and not services.not_applicable_allowed(req, comment))
+        if req.critical and not scripted and unlucky:
             response, comment = Response.COMPLIANT, ""
         services.save_answer(
             assessment=assessment, requirement=req, response=response,
@@ -82,12 +90,19 @@ def _answer_all(assessment: Assessment, slug: str, user) -> None:
 
 
 def _assessment(org, framework: Framework, title: str, owner, vendor=None) -> Assessment:
-    existing = Assessment.objects.for_org(org).filter(framework=framework, title=title).first()
+    """``title`` is a template ({code}, {version}, {vendor}); the demo's assessment of this checklist is
+    found on whichever version it was first seeded with."""
+    def titled(version: str) -> str:
+        return title.format(code=framework.code, version=version, vendor=vendor.name if vendor else "")
+
+    titles = {titled(v) for v in Framework.objects.filter(code=framework.code).values_list("version", flat=True)}
+    existing = Assessment.objects.for_org(org).filter(framework__code=framework.code, title__in=titles,
+                                                      vendor=vendor).first()
     if existing is not None:
         return existing
     return services.create_assessment(
-        organization=org, framework=framework, title=title, period_start=PERIOD[0], period_end=PERIOD[1],
-        owner=owner, due_date=DUE, vendor=vendor,
+        organization=org, framework=framework, title=titled(framework.version),
+        period_start=PERIOD[0], period_end=PERIOD[1], owner=owner, due_date=DUE, vendor=vendor,
     )
 
 
@@ -100,8 +115,8 @@ def _cdn_vendor(org):
 
 def seed(world) -> None:
     load_all()
-    kr = Framework.objects.filter(code="KR-TPRM", published_at__isnull=False).order_by("-version").first()
-    edge = Framework.objects.filter(code="EC-PROVIDER", published_at__isnull=False).order_by("-version").first()
+    kr = selectors.latest_framework("KR-TPRM")
+    edge = selectors.latest_framework("EC-PROVIDER")
     if kr is None:
         return
     for slug, org in world.orgs.items():
@@ -114,6 +129,6 @@ def seed(world) -> None:
             findings.sync_findings(assessment=firm_wide)
             vendor = _cdn_vendor(org) if org.kind == "vasp" and edge is not None else None
             if vendor is not None:
-                vendor_assessment = _assessment(org, edge, EDGE_TITLE.format(vendor=vendor.name), officer, vendor)
+                vendor_assessment = _assessment(org, edge, EDGE_TITLE, officer, vendor)
                 _answer_all(vendor_assessment, slug, officer)
                 findings.sync_findings(assessment=vendor_assessment)

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from compliance import services
 from compliance.choices import FindingStatus, Response, Scope
-from compliance.models import Assessment, Finding, Framework
+from compliance.models import Assessment, Finding, Framework, Requirement
 from vendors.forms import DATE, TEXT, RegisterForm, firm_editors, firm_members
 from vendors.models import Vendor
 
@@ -53,7 +54,11 @@ class AssessmentForm(RegisterForm):
 
 
 class AnswerForm(forms.Form):
-    """One requirement's answer. Prefixed per requirement so a page can hold many of them."""
+    """One requirement's answer. Prefixed per requirement so a page can hold many of them.
+
+    N/A is refused here with the same wording as the service (a knock-out only where its checklist
+    allows it), so the user sees why next to the choice rather than after a round trip.
+    """
 
     response = forms.ChoiceField(label=_("Response"), choices=Response.choices, widget=forms.RadioSelect)
     na_reason = forms.CharField(
@@ -63,10 +68,15 @@ class AnswerForm(forms.Form):
     # The version of the answer this user started from; empty when there was no answer yet.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
+    def __init__(self, *args: Any, requirement: Requirement, **kwargs: Any) -> None:
+        self.requirement = requirement
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("response") == Response.NOT_APPLICABLE and not (data.get("na_reason") or "").strip():
-            self.add_error("na_reason", _("Say why this requirement does not apply."))
+        if data.get("response") == Response.NOT_APPLICABLE:
+            for name, message in services.not_applicable_refusal(self.requirement, data.get("na_reason", "")).items():
+                self.add_error(name, message)
         return data
 
 

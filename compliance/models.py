@@ -212,6 +212,12 @@ class Assessment(TenantModel):
     rating = models.CharField(_("rating"), max_length=1, choices=Rating.choices, blank=True, editable=False)
     rating_reasons = models.JSONField(_("rating reasons"), default=list, blank=True, editable=False)
     score_details = models.JSONField(_("section scores"), default=dict, blank=True, editable=False)
+    # Set when the firm started this assessment from one on an older version of the same checklist
+    # (compliance.upgrades): the page shows what is new against that version.
+    upgraded_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False,
+        verbose_name=_("started from"),
+    )
 
     class Meta:
         ordering = ["-period_end", "title"]

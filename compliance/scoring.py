@@ -13,7 +13,11 @@ The rules (regulation.md §4, design.md "Scoring"):
 * **Rating** from the rounded score: A ≥ 90, B ≥ 75, C ≥ 60, D below.
 * **Knock-out rules** on critical (KO) requirements, applied after the score:
   a critical requirement answered non-compliant → D, "부적정 / inadequate", whatever the score;
-  a critical requirement answered partial → the rating is at most C, "보완 필요 / needs remediation".
+  a critical requirement answered partial → the rating is at most C, "보완 필요 / needs remediation";
+  a critical requirement answered *not applicable* where that is not allowed (its checklist states no
+  condition under which it may be N/A, or no reason was given — e.g. an answer stored before the rule
+  or brought in some other way) counts as **failed**: scored 0 like non-compliant and capped at D, so a
+  knock-out can never be escaped by calling it not applicable.
 * **Label**: A and B are "적정 / adequate", C "보완 필요 / needs remediation", D "부적정 / inadequate".
 * **Reasons** explain the rating: the band the score fell in, and every cap with the requirement behind it
   (e.g. ``capped at D: critical requirement KR-G3 non-compliant``). Reasons are stored as plain
@@ -37,6 +41,7 @@ RESPONSE_VALUES: Mapping[str, Fraction] = {COMPLIANT: Fraction(1), PARTIAL: Frac
 RESPONSES = (COMPLIANT, PARTIAL, NON_COMPLIANT, NOT_APPLICABLE)
 BANDS = (("A", 90), ("B", 75), ("C", 60))
 RATING_ORDER = "ABCD"
+KNOCK_OUT_CODES = frozenset({"capped_d_critical_non_compliant", "capped_d_critical_not_applicable"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,17 @@ class Item:
     weight: int
     critical: bool = False
     response: str | None = None
+    # Only for a knock-out answered N/A: its checklist states when it may be N/A and the answer says why.
+    not_applicable_allowed: bool = False
+
+    @property
+    def refused_not_applicable(self) -> bool:
+        return self.critical and self.response == NOT_APPLICABLE and not self.not_applicable_allowed
+
+    @property
+    def counted_response(self) -> str | None:
+        """The response the arithmetic uses: a refused N/A on a knock-out counts as non-compliant."""
+        return NON_COMPLIANT if self.refused_not_applicable else self.response
 
 
 @dataclass(frozen=True)
@@ -68,7 +84,8 @@ class SectionScore:
 
 @dataclass(frozen=True)
 class Reason:
-    code: str  # band | capped_d_critical_non_compliant | capped_c_critical_partial | no_score
+    # band | capped_d_critical_non_compliant | capped_d_critical_not_applicable | capped_c_critical_partial | no_score
+    code: str
     ref: str = ""
     score: float | None = None
 
@@ -115,6 +132,10 @@ def describe(reason: Mapping) -> str:
     code, ref, score = reason.get("code"), reason.get("ref", ""), reason.get("score")
     if code == "capped_d_critical_non_compliant":
         return gettext("capped at D: critical requirement %(ref)s non-compliant") % {"ref": ref}
+    if code == "capped_d_critical_not_applicable":
+        return gettext(
+            "capped at D: critical requirement %(ref)s answered not applicable, which its checklist does not allow"
+        ) % {"ref": ref}
     if code == "capped_c_critical_partial":
         return gettext("capped at C: critical requirement %(ref)s only partially compliant") % {"ref": ref}
     if code == "no_score":
@@ -154,16 +175,18 @@ def score(items: Iterable[Item]) -> Result:
     total_weight = 0
     weighted_sum = Fraction(0)  # Σ_sections W_s · S_s, with S_s a fraction of 1
     for code, members in by_section.items():
-        scored = [i for i in members if i.response in RESPONSE_VALUES]
+        scored = [i for i in members if i.counted_response in RESPONSE_VALUES]
         w = sum(i.weight for i in scored)
-        section_value = sum((i.weight * RESPONSE_VALUES[i.response] for i in scored), Fraction(0)) / w if w else None
+        section_value = (
+            sum((i.weight * RESPONSE_VALUES[i.counted_response] for i in scored), Fraction(0)) / w if w else None
+        )
         sections.append(SectionScore(
             section=code,
             score=float(round(section_value * 100, 2)) if section_value is not None else None,
             weight=w,
             answered=sum(1 for i in members if i.response is not None),
             applicable=len(members),
-            not_applicable=sum(1 for i in members if i.response == NOT_APPLICABLE),
+            not_applicable=sum(1 for i in members if i.counted_response == NOT_APPLICABLE),
         ))
         if w:
             total_weight += w
@@ -182,7 +205,10 @@ def score(items: Iterable[Item]) -> Result:
         if item.critical and item.response == NON_COMPLIANT:
             rating = "D"
             reasons.append(Reason("capped_d_critical_non_compliant", ref=item.ref))
-    knocked_out = rating == "D" and any(r.code == "capped_d_critical_non_compliant" for r in reasons)
+        elif item.refused_not_applicable:
+            rating = "D"
+            reasons.append(Reason("capped_d_critical_not_applicable", ref=item.ref))
+    knocked_out = rating == "D" and any(r.code in KNOCK_OUT_CODES for r in reasons)
     for item in items:
         if item.critical and item.response == PARTIAL:
             rating = _worse(rating or "C", "C")

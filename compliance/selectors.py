@@ -6,10 +6,23 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import Organization
 from compliance.models import Answer, Assessment, Evidence, Finding, Framework, Requirement, Section
+from compliance.versions import is_newer, version_key
 
 
 def published_frameworks() -> QuerySet[Framework]:
     return Framework.objects.filter(published_at__isnull=False).order_by("code", "-version")
+
+
+def latest_framework(code: str) -> Framework | None:
+    """The newest published version of a framework code, versions compared as numbers ("2025.10" > "2025.9")."""
+    versions = list(published_frameworks().filter(code=code))
+    return max(versions, key=lambda f: version_key(f.version), default=None)
+
+
+def newer_framework(framework: Framework) -> Framework | None:
+    """The newest published version of the same code if it is newer than ``framework``, else None."""
+    latest = latest_framework(framework.code)
+    return latest if latest is not None and is_newer(latest.version, framework.version) else None
 
 
 def frameworks_with_requirements() -> QuerySet[Framework]:

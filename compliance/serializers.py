@@ -31,7 +31,7 @@ class RequirementSerializer(core_fields.ModelSerializer):
         fields = [
             "id", "ref", "text_ko", "text_en", "guidance_ko", "guidance_en", "weight", "critical", "evidence",
             "legal_basis_ko", "legal_basis_en", "applies_tiers", "applies_firm_kinds", "applies_vendor_categories",
-            "vendor_scope", "order",
+            "vendor_scope", "not_applicable_if_ko", "not_applicable_if_en", "order",
         ]
 
 
@@ -64,6 +64,14 @@ class PublishedFrameworkField(core_fields.PrimaryKeyRelatedField):
 
 # --- assessments -----------------------------------------------------------------------------------
 
+class UpgradeSerializer(serializers.Serializer):
+    # A queryset rather than PublishedFrameworkField: without a model the schema needs it to type the field.
+    framework = core_fields.PrimaryKeyRelatedField(
+        queryset=Framework.objects.filter(published_at__isnull=False), required=False, allow_null=True,
+        help_text=_("The newer checklist version; the newest when omitted."),
+    )
+
+
 class AssessmentSerializer(VersionedSerializer):
     framework = PublishedFrameworkField()
     vendor = FirmPrimaryKeyField(model=Vendor, required=False, allow_null=True)
@@ -75,10 +83,11 @@ class AssessmentSerializer(VersionedSerializer):
         model = Assessment
         fields = [
             "id", "framework", "scope", "vendor", "title", "period_start", "period_end", "owner", "due_date",
-            "status", "score", "rating", "rating_label", "rating_reasons", "score_details", "version",
-            "created_at", "updated_at",
+            "status", "score", "rating", "rating_label", "rating_reasons", "score_details", "upgraded_from",
+            "version", "created_at", "updated_at",
         ]
-        read_only_fields = ["status", "score", "rating", "score_details", "created_at", "updated_at"]
+        read_only_fields = ["status", "score", "rating", "score_details", "upgraded_from", "created_at",
+                            "updated_at"]
         extra_kwargs = {"scope": {"required": False}}
 
     def get_rating_label(self, obj: Assessment) -> str:

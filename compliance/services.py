@@ -4,6 +4,8 @@
   kind, the vendor's category and the tiers of the dependencies involved, and stores the reasons.
 * Saving an answer names the version the user started from; a stale version raises
   :class:`core.concurrency.ConcurrentEditError` carrying the other person's saved answer.
+* A knock-out may be answered N/A only where its checklist states a condition for it
+  (:func:`compliance.applicability.may_be_not_applicable`); :func:`not_applicable_refusal` says why not.
 * Every answer change rescores the assessment (compliance.scoring) and updates its automatic finding,
   in a constant number of queries whatever the size of the checklist.
 
@@ -125,22 +127,60 @@ def refresh_applicability(*, assessment: Assessment) -> Assessment:
     return assessment
 
 
+# --- answering "not applicable" -------------------------------------------------------------------
+
+def not_applicable_condition(requirement: Requirement) -> str:
+    """The checklist's condition for N/A in the reader's language ("" when it states none)."""
+    return (requirement.not_applicable_if or requirement.not_applicable_if_ko or requirement.not_applicable_if_en
+            ).strip()
+
+
+def not_applicable_allowed(requirement: Requirement, na_reason: str) -> bool:
+    return applicability.may_be_not_applicable(
+        critical=requirement.critical,
+        condition=requirement.not_applicable_if_ko + requirement.not_applicable_if_en,
+        reason=na_reason or "",
+    )
+
+
+def not_applicable_refusal(requirement: Requirement, na_reason: str) -> dict[str, str]:
+    """Why this requirement cannot be answered N/A with this reason, by field; empty when it can."""
+    if not_applicable_allowed(requirement, na_reason):
+        return {}
+    condition = not_applicable_condition(requirement)
+    if requirement.critical and not condition:
+        return {"response": _(
+            "%(ref)s is a knock-out requirement and its checklist states no condition under which it may be "
+            "not applicable: once it applies, answer compliant, partial or non-compliant."
+        ) % {"ref": requirement.ref}}
+    if requirement.critical:
+        return {"na_reason": _(
+            "%(ref)s is a knock-out requirement: it may be not applicable only if: %(condition)s "
+            "Say why this holds for your firm."
+        ) % {"ref": requirement.ref, "condition": condition}}
+    return {"na_reason": _("Say why this requirement does not apply.")}
+
+
 # --- scoring ---------------------------------------------------------------------------------------
 
 def scoring_items(assessment: Assessment) -> list[scoring.Item]:
     """The applicable requirements with their answers, in two queries."""
     ids = assessment.applicable_requirement_ids()
     reqs = Requirement.objects.filter(pk__in=ids).select_related("section").order_by("order")
-    responses = dict(
-        Answer.objects.for_org(assessment.organization)
+    answers = {
+        requirement_id: (response, na_reason)
+        for requirement_id, response, na_reason in Answer.objects.for_org(assessment.organization)
         .filter(assessment=assessment)
-        .values_list("requirement_id", "response")
-    )
-    return [
-        scoring.Item(ref=r.ref, section=r.section.code, weight=r.weight, critical=r.critical,
-                     response=responses.get(r.pk))
-        for r in reqs
-    ]
+        .values_list("requirement_id", "response", "na_reason")
+    }
+    items = []
+    for r in reqs:
+        response, na_reason = answers.get(r.pk, (None, ""))
+        items.append(scoring.Item(
+            ref=r.ref, section=r.section.code, weight=r.weight, critical=r.critical, response=response,
+            not_applicable_allowed=response == Response.NOT_APPLICABLE and not_applicable_allowed(r, na_reason),
+        ))
+    return items
 
 
 def rescore(assessment: Assessment) -> scoring.Result:
@@ -187,6 +227,8 @@ def save_answer(
                                % {"status": assessment.get_status_display()}})
     if response not in Response.values:
         raise ValidationError({"response": _("Choose compliant, partial, non-compliant or not applicable.")})
+    if response == Response.NOT_APPLICABLE and (refusal := not_applicable_refusal(requirement, na_reason)):
+        raise ValidationError(refusal)
     with transaction.atomic():
         existing = (
             Answer.objects.for_org(assessment.organization)

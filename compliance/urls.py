@@ -15,6 +15,7 @@ urlpatterns = [
     path("assessments/new/", assessments.assessment_create, name="assessment_create"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/edit/", assessments.assessment_edit, name="assessment_edit"),
+    path("assessments/<int:pk>/upgrade/", assessments.assessment_upgrade, name="assessment_upgrade"),
     path(
         "assessments/<int:assessment_pk>/requirements/<int:requirement_pk>/answer/",
         answers.answer_save,

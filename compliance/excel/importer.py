@@ -2,10 +2,10 @@
 
 Nothing is written while reading. The plan lists, per row, the old and new answer; errors name the
 row, the column and the problem (unknown or repeated reference, invalid response, N/A without a
-reason, a formula, a wrong header, not an xlsx at all). Applying goes through
-``compliance.services.save_answer`` with the answer versions seen at preview time, inside one
-transaction: one refused row (or someone else's save in between) and nothing is written. Rows that
-match what is saved are not changes, so uploading the same file twice changes nothing.
+reason, N/A on a knock-out whose checklist does not allow it, a formula, a wrong header, not an
+xlsx). Applying goes through ``compliance.services.save_answer`` with the answer versions seen at
+preview time, inside one transaction: one refused row (or someone else's save in between) and
+nothing is written. Rows that match what is saved are not changes, so uploading the same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -129,7 +129,8 @@ def read_plan(file: IO[bytes], assessment: Assessment) -> Plan:
 
 def _read_rows(ws, mapping: dict[str, int], assessment: Assessment, plan: Plan) -> None:
     by_ref = {
-        r.ref: r for r in Requirement.objects.filter(pk__in=assessment.applicable_requirement_ids()).only("pk", "ref")
+        r.ref: r for r in Requirement.objects.filter(pk__in=assessment.applicable_requirement_ids())
+        .only("pk", "ref", "critical", "not_applicable_if_ko", "not_applicable_if_en")
     }
     saved = Answer.objects.for_org(assessment.organization).filter(assessment=assessment)
     answers = {a.requirement_id: a for a in saved}
@@ -190,8 +191,10 @@ def _plan_row(plan: Plan, row_no: int, requirement: Requirement, answer: Answer 
         return
     if response != Response.NOT_APPLICABLE:
         reason = ""  # the service keeps a reason only for N/A
-    elif not reason:
-        plan.errors.append(RowError(row_no, _column_name("na_reason"), _("Say why this requirement does not apply.")))
+    elif refusal := services.not_applicable_refusal(requirement, reason):
+        # The same refusal as the form and the API: a workbook is no way around the knock-out rule.
+        for key, message in refusal.items():
+            plan.errors.append(RowError(row_no, _column_name(key), message))
         return
     old = {"response": answer.response, "comment": answer.comment, "na_reason": answer.na_reason} if answer else {
         "response": "", "comment": "", "na_reason": ""}

@@ -1,10 +1,12 @@
-"""Assessment pages: the list, creating one, editing its header, and the answering page."""
+"""Assessment pages: the list, creating one, editing its header, the answering page, and starting
+it again on a newer version of its checklist."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from accounts.tenancy import get_for_org_or_404, view_of
-from compliance import services
+from compliance import selectors, services, upgrades
 from compliance.choices import AssessmentStatus, Rating, Scope
 from compliance.forms import AssessmentForm
 from compliance.models import Answer, Assessment, Framework, Requirement, Section
@@ -100,13 +102,39 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {"section": s, "rows": by_section[s.pk], "progress": progress.get(s.code, {})}
         for s in sections if by_section.get(s.pk)
     ]
+    newer = selectors.newer_framework(assessment.framework)
     return render(request, "compliance/assessment_detail.html", {
         **status_context(request, assessment),
         "blocks": blocks,
         "can_edit_header": can_answer(request, assessment),
         "can_answer": can_answer(request, assessment),
         "workflow_template": workflow_template(),
+        "newer_framework": newer,
+        "open_on_newer": upgrades.open_assessment_on(assessment, newer) if newer is not None else None,
+        "what_is_new": upgrades.what_is_new(assessment),
     })
+
+
+@view_of(Assessment)
+@firm_page
+def assessment_upgrade(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a draft on the newest version of this checklist with the answers that still hold (POST)."""
+    assessment = load_assessment(request, pk)
+    if (refused := allow_methods(request, write=True)) is not None:
+        return refused
+    if request.method != "POST":
+        return redirect("compliance:assessment_detail", pk=assessment.pk)
+    newer = selectors.newer_framework(assessment.framework)
+    try:
+        if newer is None:
+            raise upgrades.no_newer_version(assessment.framework)
+        new = upgrades.upgrade_assessment(assessment=assessment, to_framework=newer, by=request.user)
+    except upgrades.UpgradeRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("compliance:assessment_detail", pk=assessment.pk)
+    messages.success(request, _("Started on version %(version)s: the answers that still hold were carried over.")
+                     % {"version": newer.version})
+    return redirect("compliance:assessment_detail", pk=new.pk)
 
 
 def workflow_template() -> str | None:

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from compliance import applicability
-from compliance.choices import EDITABLE_STATUSES
+from compliance import applicability, services
+from compliance.choices import EDITABLE_STATUSES, Response
 from compliance.forms import AnswerForm, EvidenceForm
 from compliance.models import Answer, Assessment, Evidence, Requirement
 
@@ -39,7 +39,7 @@ def answer_form(requirement: Requirement, answer: Answer | None, data: Any = Non
     if answer is not None:
         initial = {"response": answer.response, "comment": answer.comment, "na_reason": answer.na_reason,
                    "version": answer.version}
-    return AnswerForm(data, prefix=f"r{requirement.pk}", initial=initial)
+    return AnswerForm(data, prefix=f"r{requirement.pk}", initial=initial, requirement=requirement)
 
 
 def evidence_labels(assessment: Assessment, codes: list[str], korean: bool) -> list[dict[str, str]]:
@@ -60,6 +60,10 @@ class Row:
     evidence_form: EvidenceForm | None = None
     conflict: Answer | None = None
     saved: bool = False
+    # Knock-outs: the checklist's condition for N/A ("" = it may not be N/A once it applies).
+    na_condition: str = ""
+    # A stored N/A the knock-out rule does not allow: it counts as non-compliant in the score.
+    na_refused: bool = False
 
 
 def build_row(
@@ -91,6 +95,9 @@ def build_row(
         evidence_form=evidence_form if editable else None,
         conflict=conflict,
         saved=saved,
+        na_condition=services.not_applicable_condition(requirement) if requirement.critical else "",
+        na_refused=bool(answer is not None and answer.response == Response.NOT_APPLICABLE
+                        and not services.not_applicable_allowed(requirement, answer.na_reason)),
     )
 
 

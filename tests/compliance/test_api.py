@@ -210,3 +210,34 @@ def test_list_endpoints_take_constant_queries(world, api_for, django_assert_max_
     with django_assert_max_num_queries(len(one)):
         response = client.get(url)
     assert response.status_code == 200 and response.json()["count"] >= 50
+
+
+def test_a_knock_out_without_a_stated_condition_cannot_be_not_applicable_through_the_api(world, api_for):
+    from tests.compliance.webtools import assessment_with
+
+    assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
+    client = api_for(world.a_officer)
+    response = client.post("/api/v1/answers/", {
+        "assessment": assessment.pk, "requirement": ref_id(assessment, "W-C3"), "response": "not_applicable",
+        "na_reason": "We think it does not apply",
+    })
+    assert response.status_code == 400
+    assert "W-C3 is a knock-out requirement" in response.json()["error"]["fields"]["response"][0]
+    bulk = client.post(f"/api/v1/assessments/{assessment.pk}/answers/bulk/", {"answers": [
+        {"ref": "W-A1", "response": "compliant"},
+        {"ref": "W-C3", "response": "not_applicable", "na_reason": "We think it does not apply"},
+    ]})
+    assert bulk.status_code == 400
+    [row] = bulk.json()["error"]["rows"]
+    assert row["ref"] == "W-C3" and "response" in row["errors"]
+    assert not Answer.objects.for_org(world.firm_a).filter(assessment=assessment).exists()
+
+
+def test_requirements_in_the_api_carry_the_condition_for_not_applicable(world, api_for):
+    from tests.compliance.webtools import assessment_with, state_not_applicable_condition
+
+    assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
+    state_not_applicable_condition(assessment, "W-C3", "The firm has no individual customers.")
+    sections = api_for(world.a_viewer).get(f"/api/v1/frameworks/{assessment.framework_id}/").json()["sections"]
+    c3 = next(r for s in sections for r in s["requirements"] if r["ref"] == "W-C3")
+    assert c3["not_applicable_if_en"] == "The firm has no individual customers."

@@ -36,3 +36,21 @@ def test_the_demo_gives_every_firm_an_assessment_and_dalbit_a_knock_out(db):
     seed_all()
     assert counts == (Assessment.objects.for_org(dalbit).count(), Answer.objects.for_org(dalbit).count(),
                       Finding.objects.for_org(dalbit).count())
+
+
+def test_new_demo_assessments_use_the_newest_published_version_compared_as_numbers(db, tmp_path):
+    from compliance.loader import FRAMEWORKS_DIR, load_all
+
+    shipped = (FRAMEWORKS_DIR / "kr-tprm" / "2025.1.yaml").read_text(encoding="utf-8")
+    (tmp_path / "kr-tprm").mkdir()
+    for version in ("2025.9", "2025.10"):  # as text "2025.9" sorts after "2025.10"
+        text = shipped.replace('version: "2025.1"', f'version: "{version}"', 1)
+        (tmp_path / "kr-tprm" / f"{version}.yaml").write_text(text, encoding="utf-8")
+    load_all(tmp_path)
+    world = seed_all()
+    dalbit = world.orgs["dalbit"]
+    firm_wide = Assessment.objects.for_org(dalbit).select_related("framework").get(framework__code="KR-TPRM")
+    assert firm_wide.framework.version == "2025.10" and "KR-TPRM 2025.10" in firm_wide.title
+    assert firm_wide.rating == "D"
+    seed_all()
+    assert Assessment.objects.for_org(dalbit).filter(framework__code="KR-TPRM").count() == 1

@@ -183,3 +183,15 @@ def test_another_firms_officer_cannot_export_or_import(world, as_user, assessmen
     client = as_user(world.b_officer)
     assert client.get(reverse("compliance:checklist_export", args=[assessment.pk])).status_code == 404
     assert client.post(reverse("compliance:checklist_import", args=[assessment.pk])).status_code == 404
+
+
+def test_a_knock_out_answered_not_applicable_without_a_stated_condition_is_a_row_error(world, as_user, assessment):
+    client = as_user(world.a_officer)
+    rows = {"W-A1": ("Compliant", None, None), "W-C3": ("Not applicable", "We think it does not apply", None)}
+    response = upload(client, assessment, filled(export(client, assessment), rows))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'data-testid="import-error"' in body and "W-C3 is a knock-out requirement" in body
+    assert "<td>4</td>" in body and "<td>Response</td>" in body
+    assert client.post(reverse("compliance:checklist_import_confirm", args=[assessment.pk])).status_code == 302
+    assert answers(assessment) == {}

@@ -17,6 +17,7 @@ items_strategy = st.lists(
         weight=st.integers(1, 5),
         critical=st.booleans(),
         response=st.sampled_from(RESPONSES),
+        not_applicable_allowed=st.booleans(),
     ),
     max_size=40,
 )
@@ -96,7 +97,8 @@ def test_improving_one_answer_never_lowers_the_score_or_the_rating(items, data):
     before = scoring.score(items)
     better = list(items)
     old = better[index]
-    better[index] = Item(old.ref, old.section, old.weight, old.critical, BETTER[old.response])
+    better[index] = Item(old.ref, old.section, old.weight, old.critical, BETTER[old.response],
+                         old.not_applicable_allowed)
     after = scoring.score(better)
     assert after.score >= before.score
     assert "ABCD".index(after.rating) <= "ABCD".index(before.rating)
@@ -104,8 +106,9 @@ def test_improving_one_answer_never_lowers_the_score_or_the_rating(items, data):
 
 @given(items_strategy, st.integers(1, 5), st.booleans(), st.sampled_from("ABCDEZ"))
 def test_adding_a_not_applicable_requirement_changes_nothing(items, weight, critical, section):
+    # A knock-out counts as N/A only where its checklist allows it (tested below for where it does not).
     before = scoring.score(items)
-    after = scoring.score([*items, Item("NA-1", section, weight, critical, "not_applicable")])
+    after = scoring.score([*items, Item("NA-1", section, weight, critical, "not_applicable", True)])
     assert (after.score, after.rating, after.reasons, after.unanswered) == (
         before.score, before.rating, before.reasons, before.unanswered,
     )
@@ -114,7 +117,9 @@ def test_adding_a_not_applicable_requirement_changes_nothing(items, weight, crit
 @given(items_strategy)
 def test_knock_out_rules_hold_for_any_checklist(items):
     result = scoring.score(items)
-    if any(i.critical and i.response == "non_compliant" for i in items):
+    failed = ("non_compliant",)
+    if any(i.critical and (i.response in failed or (i.response == "not_applicable" and not i.not_applicable_allowed))
+           for i in items):
         assert result.rating == "D"
     elif any(i.critical and i.response == "partial" for i in items):
         assert result.rating in ("C", "D")
@@ -122,3 +127,26 @@ def test_knock_out_rules_hold_for_any_checklist(items):
         assert result.rating == scoring.band(result.score)
     else:
         assert result.rating == ""
+
+
+def test_a_knock_out_answered_not_applicable_without_a_stated_condition_counts_as_failed():
+    items = [Item(f"X{i}", "A", 5, response="compliant") for i in range(20)]
+    items.append(Item("KR-G3", "G", 1, critical=True, response="not_applicable"))
+    result = scoring.score(items)
+    assert result.rating == "D"
+    assert any(r.code == "capped_d_critical_not_applicable" and r.ref == "KR-G3" for r in result.reasons)
+    assert result.details["G"]["score"] == 0.0 and result.details["G"]["not_applicable"] == 0
+
+
+def test_a_knock_out_may_be_not_applicable_where_its_checklist_allows_it():
+    items = [Item(f"X{i}", "A", 5, response="compliant") for i in range(20)]
+    items.append(Item("KR-B3", "B", 1, critical=True, response="not_applicable", not_applicable_allowed=True))
+    result = scoring.score(items)
+    assert result.rating == "A" and result.score == 100
+    assert result.details["B"]["not_applicable"] == 1
+
+
+@given(items_strategy, st.integers(1, 5), st.sampled_from("ABCDEZ"))
+def test_a_knock_out_that_cannot_be_not_applicable_never_escapes_the_cap(items, weight, section):
+    result = scoring.score([*items, Item("KO-1", section, weight, True, "not_applicable")])
+    assert result.rating == "D"

@@ -174,3 +174,43 @@ def test_updating_an_assessment_is_versioned(world):
         services.update_assessment(assessment=stale, version=1, data={"title": "Other"})
     with pytest.raises(ValidationError):
         services.update_assessment(assessment=assessment, version=2, data={"framework": None})
+
+
+def test_a_knock_out_without_a_stated_condition_cannot_be_answered_not_applicable(world):
+    from tests.compliance.webtools import assessment_with
+
+    assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
+    with pytest.raises(ValidationError) as exc:
+        answer(assessment, "W-C3", "not_applicable", world.a_officer, na_reason="We do not think it applies")
+    [message] = exc.value.message_dict["response"]
+    assert "W-C3 is a knock-out requirement" in message and "states no condition" in message
+    assert not Answer.objects.for_org(world.firm_a).filter(assessment=assessment).exists()
+
+
+def test_a_knock_out_with_a_stated_condition_may_be_not_applicable_only_with_a_reason(world):
+    from tests.compliance.webtools import assessment_with, state_not_applicable_condition
+
+    assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
+    state_not_applicable_condition(assessment, "W-C3", "The firm has no individual customers.")
+    with pytest.raises(ValidationError) as exc:
+        answer(assessment, "W-C3", "not_applicable", world.a_officer)
+    [message] = exc.value.message_dict["na_reason"]
+    assert "The firm has no individual customers." in message
+    answer(assessment, "W-A1", "compliant", world.a_officer)
+    answer(assessment, "W-C3", "not_applicable", world.a_officer, na_reason="Corporate clients only")
+    assessment.refresh_from_db()
+    assert assessment.rating == "A"
+
+
+def test_a_not_applicable_knock_out_stored_before_the_rule_counts_as_failed_when_rescored(world):
+    from tests.compliance.webtools import assessment_with
+    from tests.factories.compliance import make_answer
+
+    assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
+    answer(assessment, "W-A1", "compliant", world.a_officer)
+    make_answer(world.firm_a, assessment, requirement=req(assessment.framework, "W-C3"),
+                response="not_applicable", na_reason="stored before the rule")
+    services.rescore(assessment)
+    assessment.refresh_from_db()
+    assert assessment.rating == "D"
+    assert {"code": "capped_d_critical_not_applicable", "ref": "W-C3", "score": None} in assessment.rating_reasons

@@ -6,7 +6,15 @@ import pytest
 from django.urls import reverse
 
 from compliance.models import Answer, Assessment
-from tests.compliance.webtools import HTMX, answer_data, answer_url, assessment_with, english_client, requirement
+from tests.compliance.webtools import (
+    HTMX,
+    answer_data,
+    answer_url,
+    assessment_with,
+    english_client,
+    requirement,
+    state_not_applicable_condition,
+)
 
 
 @pytest.fixture
@@ -224,3 +232,29 @@ def test_saving_an_answer_costs_the_same_queries_for_5_or_80_requirements(world,
     assert small == large
     # The absolute figure differs by backend (PostgreSQL adds the audit chain's advisory lock).
     assert max(small) <= 50
+
+
+def test_a_knock_out_without_a_stated_condition_answered_not_applicable_is_a_field_error(world, as_user):
+    assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
+    response = as_user(world.a_officer).post(
+        answer_url(assessment, "W-C3"),
+        answer_data(assessment, "W-C3", "not_applicable", na_reason="We think it does not apply"), **HTMX,
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    errors = body[body.index('class="responses'):body.index("</fieldset>")]
+    assert "W-C3 is a knock-out requirement" in errors and "states no condition" in errors
+    assert not answers(assessment).exists()
+
+
+def test_the_page_shows_next_to_not_applicable_when_a_knock_out_may_be_not_applicable(world, as_user):
+    assessment = assessment_with(world.firm_a, 3, critical=("W-B2", "W-C3"))
+    state_not_applicable_condition(assessment, "W-C3", "The firm has no individual customers.")
+    body = as_user(world.a_officer).get(reverse("compliance:assessment_detail", args=[assessment.pk])).content.decode()
+    with_condition = body[body.index('data-testid="requirement-W-C3"'):]
+    without = body[body.index('data-testid="requirement-W-B2"'):body.index('data-testid="requirement-W-C3"')]
+    assert 'data-testid="na-condition"' in with_condition
+    assert "Only if: The firm has no individual customers." in with_condition
+    assert 'data-testid="na-refused"' in without and "cannot be answered not applicable" in without
+    ordinary = body[body.index('data-testid="requirement-W-A1"'):body.index('data-testid="requirement-W-B2"')]
+    assert "na-condition" not in ordinary and "na-refused" not in ordinary

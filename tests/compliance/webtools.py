@@ -59,3 +59,30 @@ def english_client(user) -> Client:
     from tests.conftest import client_for
 
     return english(client_for(user))
+
+
+def state_not_applicable_condition(assessment: Assessment, ref: str, en: str, ko: str = "") -> None:
+    """Give a knock-out the condition under which its checklist lets it be N/A (published rows refuse save())."""
+    Requirement.objects.filter(framework=assessment.framework, ref=ref).update(
+        not_applicable_if_en=en, not_applicable_if_ko=ko or f"{en} (ko)",
+    )
+
+
+# Two versions of one checklist: U-A1 and U-B1 (a knock-out) unchanged, U-A2 reweighted, U-B2 reworded,
+# U-C1 dropped, U-C2 added. Every requirement applies (no tags).
+VERSION_1 = [("U-A1", "A", 3, False, {}, False), ("U-A2", "A", 2, False, {}, False),
+             ("U-B1", "B", 4, True, {}, False), ("U-B2", "B", 1, False, {}, False),
+             ("U-C1", "C", 2, False, {}, False)]
+VERSION_2 = [("U-A1", "A", 3, False, {}, False), ("U-A2", "A", 3, False, {}, False),
+             ("U-B1", "B", 4, True, {}, False), ("U-B2", "B", 1, False, {}, False),
+             ("U-C2", "C", 2, False, {}, False)]
+
+
+def two_versions(code: str = "UPG", newer: str = "2025.2"):
+    """(older, newer) published versions of ``code`` as described above."""
+    from tests.factories.compliance import make_framework
+
+    old = make_framework(code, version="2025.1", requirements=VERSION_1)
+    new = make_framework(code, version=newer, requirements=VERSION_2)
+    Requirement.objects.filter(framework=new, ref="U-B2").update(text_en="U-B2 requirement, now with a deadline")
+    return old, new
