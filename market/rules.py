@@ -97,8 +97,9 @@ def classify_dependency(
         reason = "test_failed" if row.get("last_test_result") == "fail" else "untested"
         outcome, down = _down(rto, duration_minutes), duration_minutes
     elif _alternate_compromised(row, failed, knocked):
-        # The failover target fails too: the firm believed it was covered, so it counts as lost.
-        reason, outcome, down = "hidden_spof", LOST, duration_minutes
+        # The failover target fails too, so the service is down for the whole outage: classified by
+        # duration exactly like a missing measure (lost only once the outage outlasts the RTO).
+        reason, outcome, down = "hidden_spof", _down(rto, duration_minutes), duration_minutes
     else:
         recovery = int(best or 0)
         down = min(duration_minutes, recovery)

@@ -94,9 +94,20 @@ def test_a_provider_relying_on_the_failed_one_takes_its_customers_down():
 
 
 def test_an_alternate_sharing_the_failed_upstream_is_a_hidden_spof_and_counts_as_lost():
-    impact = one(failover_row(shared_upstream_ids=[CF], provider_id=AWS, subcontractor_ids=[CF]), 25)
+    impact = one(failover_row(shared_upstream_ids=[CF], provider_id=AWS, subcontractor_ids=[CF]), 174)
     assert impact.outcome == rules.LOST
+    assert impact.downtime_minutes == 174
     assert impact.reasons[0].reason == "hidden_spof"
+
+
+def test_a_hidden_spof_in_an_outage_shorter_than_the_rto_is_degraded_like_a_missing_measure():
+    # The failover goes down with the primary, so the service is down for the whole outage; a
+    # 25-minute outage against a 60-minute RTO is then within the RTO, as with no measure at all.
+    hidden = failover_row(shared_upstream_ids=[CF], provider_id=AWS, subcontractor_ids=[CF])
+    impact = one(hidden, 25)
+    assert impact.reasons[0].reason == "hidden_spof"
+    assert impact.outcome == one(row(), 25).outcome == rules.DEGRADED
+    assert impact.downtime_minutes == 25
 
 
 def test_an_alternate_that_itself_relies_on_the_failed_provider_is_a_hidden_spof():
