@@ -150,7 +150,12 @@ def test_hhi_of_a_hand_computed_example():
     assert rules.hhi_from_counts([7]) == 10000.0
     assert rules.hhi_from_counts([]) == 0.0
     assert rules.hhi_band(3800) == "high"
-    assert rules.hhi_band(1000) == "low"
+
+
+def test_hhi_bands_are_those_of_the_2023_us_merger_guidelines():
+    # Above 1,800 highly concentrated; 1,000 to 1,800 moderately; below 1,000 unconcentrated.
+    assert [rules.hhi_band(i) for i in (999.9, 1000, 1800, 1800.1, 2000)] == [
+        "low", "moderate", "moderate", "high", "high"]
 
 
 def test_concentration_by_counts_and_shares():
