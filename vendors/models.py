@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import TenantModel
 from audit.values import AuditedModelMixin
+from vendors import reporting
 from vendors.choices import (
     CatalogStatus,
     DataLocation,
@@ -412,6 +415,8 @@ class Incident(TenantModel):
         verbose_name=_("market-wide outage"),
     )
     started_at = models.DateTimeField(_("start"))
+    # When the firm became aware: the Art. 73 report clock runs from here (vendors.reporting).
+    detected_at = models.DateTimeField(_("detected at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("end"), null=True, blank=True)
     affected_services = models.ManyToManyField(
         BusinessService, blank=True, related_name="incidents", verbose_name=_("affected services")
@@ -439,10 +444,30 @@ class Incident(TenantModel):
             return None
         return int((self.ended_at - self.started_at).total_seconds() // 60)
 
+    @property
+    def service_users(self) -> int:
+        """The size of the disrupted service: its largest affected service, or the users counted."""
+        # .all() so that a list's prefetch of affected_services is used.
+        sizes = [s.customers_affected for s in self.affected_services.all()] if self.pk else []
+        return max([*sizes, self.users_affected or 0])
+
+    def reportability(self, now: datetime.datetime | None = None) -> reporting.Reportability:
+        """EFSR Art. 73: an incident still ongoing counts the minutes elapsed so far."""
+        end = self.ended_at or now or timezone.now()
+        minutes = int((end - self.started_at).total_seconds() // 60) if self.started_at else None
+        return reporting.reportability(service_users=self.service_users, started_at=self.started_at,
+                                       detected_at=self.detected_at, duration_minutes=minutes)
+
+    def report_overdue(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return reporting.report_overdue(self.reportability(now), self.reported_to_supervisor_at, now)
+
     def clean(self) -> None:
         errors = {}
         if self.started_at and self.ended_at and self.ended_at <= self.started_at:
             errors["ended_at"] = _("The end must be after the start.")
+        if self.started_at and self.detected_at and self.detected_at < self.started_at:
+            errors["detected_at"] = _("The detection cannot precede the start.")
         if self.started_at and self.started_at > timezone.now():
             errors["started_at"] = _("An incident cannot start in the future.")
         if self.reported_to_supervisor_at and self.started_at and self.reported_to_supervisor_at < self.started_at:
