@@ -150,3 +150,50 @@ def test_the_demo_saves_the_two_cloudflare_scenarios_once(world, market):
     assert sims["18 Nov 2025 CDN outage"].duration_minutes == 174
     assert [f["firm_name"] for f in sims["18 Nov 2025 CDN outage"].results["breaching"]] == ["Alpha Bank"]
     assert sims["5 Dec 2025 repeat"].results["breaching"] == []
+
+
+def test_the_simulation_page_says_per_service_whether_the_outage_is_reportable_and_by_when(world, as_user, market):
+    url = reverse("market:simulate") + f"?providers={market['cdn'].pk}&duration_minutes=174"
+    body = as_user(world.supervisor).get(url).content.decode()
+    services = body.split('data-testid="services"')[1].split("</table>")[0]
+    alpha = services.split("Alpha Bank")[1].split("</tr>")[0]
+    assert 'data-testid="reportable"' in alpha and "24" in alpha
+    # Beta fails over in 5 minutes and has fewer than 10,000 users: below the thresholds.
+    beta = services.split("Beta Exchange")[1].split("</tr>")[0]
+    assert 'data-testid="not-reportable"' in beta
+
+
+def test_the_api_simulates_a_partial_outage_and_scales_the_expected_counts(world, api_for, market):
+    sup = api_for(world.supervisor)
+    sim = sup.post("/api/v1/market/simulate/", {"providers": [market["cdn"].pk], "duration_minutes": 25,
+                                                "traffic_share_pct": 28}, format="json").json()
+    assert sim["traffic_share_pct"] == 28
+    assert {s["exposure_pct"] for s in sim["services"]} == {28}
+    assert sim["expected"]["degraded_within_rto"] == round(sim["counts"]["degraded_within_rto"] * 0.28, 1)
+    full = sup.post("/api/v1/market/simulate/", {"providers": [market["cdn"].pk], "duration_minutes": 25},
+                    format="json").json()
+    assert full["traffic_share_pct"] == 100 and full["expected"]["degraded_within_rto"] == full["counts"][
+        "degraded_within_rto"]
+
+
+@pytest.mark.parametrize("share", [0, 101, "all"])
+def test_the_api_refuses_a_share_of_traffic_outside_1_to_100_with_a_field_message(world, api_for, market, share):
+    bad = api_for(world.supervisor).post("/api/v1/market/simulate/", {
+        "providers": [market["cdn"].pk], "duration_minutes": 25, "traffic_share_pct": share}, format="json")
+    assert bad.status_code == 400 and "traffic_share_pct" in bad.json()["error"]["fields"]
+
+
+def test_the_simulation_form_refuses_a_share_of_traffic_outside_1_to_100(world, as_user, market):
+    url = reverse("market:simulate") + f"?providers={market['cdn'].pk}&duration_minutes=25&traffic_share_pct=150"
+    response = as_user(world.supervisor).get(url)
+    assert "traffic_share_pct" in response.context["form"].errors
+    assert b'data-testid="results"' not in response.content
+
+
+def test_a_saved_partial_simulation_keeps_its_share_of_traffic(world, as_user, market):
+    as_user(world.supervisor).post(reverse("market:simulation_save"), {
+        "providers": market["cdn"].pk, "duration_minutes": 25, "traffic_share_pct": 28, "name": "5 Dec"})
+    sim = SavedSimulation.objects.for_org(world.regulator).get()
+    assert sim.traffic_share_pct == 28 and sim.results["traffic_share_pct"] == 28
+    body = as_user(world.supervisor).get(reverse("market:simulation_detail", args=[sim.pk])).content.decode()
+    assert 'data-testid="partial-scope"' in body

@@ -1,5 +1,6 @@
 """The outage classification and the concentration index, as pure functions."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -207,3 +208,45 @@ def test_covered_needs_tested_redundancy_and_an_unhit_alternate(r, failed, durat
         assert r["alternate_provider_id"] != failed and failed not in r["shared_upstream_ids"]
     if failed != r["provider_id"] and failed not in r["subcontractor_ids"]:
         assert impact.outcome == rules.NOT_AFFECTED
+
+
+def test_each_affected_service_says_whether_the_outage_would_be_reportable_and_by_when():
+    large = one(row(customers_affected=50_000), 25)
+    assert large.reportable and large.report_reason == "10_minutes_10000_users"
+    assert large.report_due_hours == 24  # the initial report: within one day of detection
+    small = one(row(customers_affected=100), 25)
+    assert not small.reportable and small.report_reason == "below_threshold" and small.report_due_hours is None
+    assert one(row(customers_affected=100), 30).report_reason == "30_minutes"
+
+
+def test_a_covered_service_is_still_reportable_when_its_failover_takes_ten_minutes_for_many_users():
+    slow_switch = one(failover_row(customers_affected=20_000, rto_minutes=60) | {"best_recovery_minutes": 15}, 174)
+    assert slow_switch.outcome == rules.COVERED
+    assert slow_switch.interruption_minutes == 15 and slow_switch.reportable
+    instant = one(failover_row(customers_affected=20_000) | {"best_recovery_minutes": 0}, 174)
+    assert not instant.reportable
+
+
+def test_an_unaffected_service_is_not_reportable():
+    impact = one(row(provider_id=AWS, customers_affected=10**6), 174)
+    assert not impact.reportable and impact.report_reason == ""
+
+
+def test_a_partial_outage_keeps_each_services_impact_if_hit_and_marks_its_exposure():
+    full, partial = one(row(), 25), rules.classify_outage([row()], [CF], 25, traffic_share_pct=28)[0]
+    assert partial.outcome == full.outcome and partial.downtime_minutes == full.downtime_minutes
+    assert full.exposure_pct == 100 and partial.exposure_pct == 28
+    assert one(row(provider_id=AWS), 25).exposure_pct == 0
+
+
+def test_expected_counts_scale_the_affected_services_by_the_share_of_traffic_hit():
+    counts = {rules.NOT_AFFECTED: 50, rules.COVERED: 10, rules.DEGRADED: 25, rules.LOST: 15}
+    expected = rules.expected_counts(counts, 28)
+    assert expected == {rules.NOT_AFFECTED: 86.0, rules.COVERED: 2.8, rules.DEGRADED: 7.0, rules.LOST: 4.2}
+    assert rules.expected_counts(counts, 100) == {k: float(v) for k, v in counts.items()}
+
+
+@pytest.mark.parametrize("share", [0, 101, -5])
+def test_a_share_of_traffic_outside_1_to_100_is_refused(share):
+    with pytest.raises(ValueError):
+        rules.classify_outage([row()], [CF], 25, traffic_share_pct=share)
