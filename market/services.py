@@ -123,8 +123,10 @@ def simulate_firm(*, organization: Organization, failed: list[int], duration_min
 
 
 def scenario(event: OutageEvent) -> dict:
-    """A ready-made scenario from a recorded market-wide outage: its provider, its duration."""
-    return {"providers": [event.provider_id], "duration_minutes": event.duration_minutes, "name": str(event)}
+    """A ready-made scenario from a recorded market-wide outage: its provider, its full-impact window
+    (the tail to full recovery is not counted as downtime) and the share of traffic it hit."""
+    return {"providers": [event.provider_id], "duration_minutes": event.core_minutes,
+            "traffic_share_pct": event.traffic_share_pct, "name": str(event)}
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -376,7 +376,14 @@ class OutageEvent(AuditedModelMixin, models.Model):
         ProviderCatalog, on_delete=models.PROTECT, related_name="outage_events", verbose_name=_("provider")
     )
     started_at = models.DateTimeField(_("start"))
+    # Full impact ends here; from then to ``ended_at`` a tail of residual errors. Empty: no tail.
+    core_restored_at = models.DateTimeField(_("core service restored at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("end"))
+    # A partial outage: the share of the provider's traffic affected (market.rules.classify_outage).
+    traffic_share_pct = models.PositiveSmallIntegerField(
+        _("share of the provider's traffic affected (%)"), default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -391,9 +398,21 @@ class OutageEvent(AuditedModelMixin, models.Model):
     def duration_minutes(self) -> int:
         return int((self.ended_at - self.started_at).total_seconds() // 60)
 
+    @property
+    def core_minutes(self) -> int:
+        """The full-impact window: what a replay of the event simulates as downtime."""
+        end = self.core_restored_at or self.ended_at
+        return int((end - self.started_at).total_seconds() // 60)
+
     def clean(self) -> None:
+        errors = {}
         if self.started_at and self.ended_at and self.ended_at <= self.started_at:
-            raise ValidationError({"ended_at": _("The end must be after the start.")})
+            errors["ended_at"] = _("The end must be after the start.")
+        if self.core_restored_at and self.started_at and not (
+                self.started_at < self.core_restored_at <= (self.ended_at or self.core_restored_at)):
+            errors["core_restored_at"] = _("Core service is restored after the start and by the end.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Incident(TenantModel):

@@ -141,7 +141,7 @@ def test_the_demo_saves_the_two_cloudflare_scenarios_once(world, market):
 
     dec = market["event"].started_at.replace(month=12, day=5)
     OutageEvent.objects.create(name="Cloudflare outage, 5 Dec 2025", name_ko="장애", provider=market["cdn"],
-                               started_at=dec, ended_at=dec + datetime.timedelta(minutes=25))
+                               started_at=dec, ended_at=dec + datetime.timedelta(minutes=25), traffic_share_pct=28)
     demo_world = DemoWorld(orgs={"fss": world.regulator}, users={"fss:supervisor": world.supervisor})
     demo.seed(demo_world)
     demo.seed(demo_world)
@@ -150,6 +150,7 @@ def test_the_demo_saves_the_two_cloudflare_scenarios_once(world, market):
     assert sims["18 Nov 2025 CDN outage"].duration_minutes == 174
     assert [f["firm_name"] for f in sims["18 Nov 2025 CDN outage"].results["breaching"]] == ["Alpha Bank"]
     assert sims["5 Dec 2025 repeat"].results["breaching"] == []
+    assert sims["5 Dec 2025 repeat"].traffic_share_pct == 28
 
 
 def test_the_simulation_page_says_per_service_whether_the_outage_is_reportable_and_by_when(world, as_user, market):
@@ -197,3 +198,26 @@ def test_a_saved_partial_simulation_keeps_its_share_of_traffic(world, as_user, m
     assert sim.traffic_share_pct == 28 and sim.results["traffic_share_pct"] == 28
     body = as_user(world.supervisor).get(reverse("market:simulation_detail", args=[sim.pk])).content.decode()
     assert 'data-testid="partial-scope"' in body
+
+
+def test_a_scenario_replays_the_full_impact_window_and_the_share_of_traffic(world, as_user, market):
+    import datetime
+
+    from market import services
+
+    nov = market["event"]
+    nov.core_restored_at = nov.started_at + datetime.timedelta(minutes=190)
+    nov.ended_at = nov.started_at + datetime.timedelta(minutes=346)
+    nov.save()
+    dec_start = nov.started_at.replace(month=12, day=5, hour=8, minute=47)
+    dec = OutageEvent.objects.create(name="Cloudflare outage, 5 Dec 2025", name_ko="장애", provider=market["cdn"],
+                                     started_at=dec_start, ended_at=dec_start + datetime.timedelta(minutes=25),
+                                     traffic_share_pct=28)
+    # The tail to full recovery is not downtime: core traffic flowed again from 14:30.
+    assert services.scenario(nov) | {"name": ""} == {"providers": [market["cdn"].pk], "duration_minutes": 190,
+                                                       "traffic_share_pct": 100, "name": ""}
+    assert services.scenario(dec)["traffic_share_pct"] == 28
+    body = as_user(world.supervisor).get(reverse("market:simulate")).content.decode()
+    link = body.split(f'data-testid="scenario-{dec.pk}"')[1].split(">")[0]
+    assert "duration_minutes=25" in link and "traffic_share_pct=28" in link
+    assert "duration_minutes=190" in body.split(f'data-testid="scenario-{nov.pk}"')[1].split(">")[0]
