@@ -49,6 +49,8 @@ class SimulationInput(serializers.Serializer):
     category = serializers.CharField(required=False, allow_blank=True, default="")
     country = serializers.RegexField(r"^[A-Za-z]{2}$", required=False, allow_blank=True, default="")
     duration_minutes = serializers.IntegerField(min_value=1, max_value=60 * 24 * 30)
+    # A partial outage: the share of the provider's traffic affected (market.rules.classify_outage).
+    traffic_share_pct = serializers.IntegerField(min_value=1, max_value=100, required=False, default=100)
     firm_kind = serializers.ChoiceField(choices=[k for k, _ in FIRM_KINDS], required=False, default="")
 
 
@@ -57,12 +59,13 @@ def _run(request, data: dict, full: bool = False) -> dict:
                                        country=data["country"])
     if getattr(request._request, "is_supervisor", False):
         return services.simulate_market(user=request.user, failed=failed, duration_minutes=data["duration_minutes"],
-                                        firm_kind=data["firm_kind"],
+                                        firm_kind=data["firm_kind"], traffic_share_pct=data["traffic_share_pct"],
                                         detail_limit=None if full else services.SHOWN)
     if request._request.organization is None:
         raise Http404
     return services.simulate_firm(organization=request._request.organization, failed=failed,
-                                  duration_minutes=data["duration_minutes"])
+                                  duration_minutes=data["duration_minutes"],
+                                  traffic_share_pct=data["traffic_share_pct"])
 
 
 class SimulateViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
@@ -104,7 +107,8 @@ class SavedSimulationSerializer(core_fields.ModelSerializer):
 
     class Meta:
         model = SavedSimulation
-        fields = ["id", "name", "provider_ids", "category", "country", "duration_minutes", "scope", "created_by",
+        fields = ["id", "name", "provider_ids", "category", "country", "duration_minutes", "traffic_share_pct",
+                  "scope", "created_by",
                   "shared", "results", "version", "created_at", "providers", "firm_kind"]
         read_only_fields = ["id", "provider_ids", "scope", "created_by", "results", "created_at"]
 
@@ -133,12 +137,13 @@ class SavedSimulationViewSet(TenantModelViewSet):
         d = ser.validated_data
         params = {"providers": d.get("providers", []), "category": d.get("category", ""),
                   "country": d.get("country", ""), "duration_minutes": d["duration_minutes"],
-                  "firm_kind": d.get("firm_kind", "")}
+                  "traffic_share_pct": d.get("traffic_share_pct", 100), "firm_kind": d.get("firm_kind", "")}
         results = _run(request, params, full=True)
         sim = services.save_simulation(
             organization=request.organization, user=request.user, name=d["name"],
             failed=[f["id"] for f in results["failed"]], duration_minutes=d["duration_minutes"], results=results,
             category=params["category"], country=params["country"].upper(), shared=d.get("shared", False),
+            traffic_share_pct=params["traffic_share_pct"],
         )
         return Response(self.get_serializer(sim).data, status=201)
 

@@ -1,7 +1,8 @@
 """Demo: the two Cloudflare outages as ready-made, shared simulations of the regulator.
 
-Same provider, two durations (about three hours and 25 minutes): firms whose RTO sits between
-them breach in the first and not in the second, which is why duration matters. Idempotent.
+Same provider, two durations (190 minutes of full impact, and 25 minutes hitting about 28 % of its
+traffic): firms whose RTO sits between them breach in the first and not in the second, which is why
+duration matters. Idempotent.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def seed(world) -> None:
             continue
         params = services.scenario(event)
         results = services.simulate_market(user=supervisor, failed=params["providers"],
-                                           duration_minutes=params["duration_minutes"], detail_limit=None)
+                                           duration_minutes=params["duration_minutes"], detail_limit=None,
+                                           traffic_share_pct=params["traffic_share_pct"])
         services.save_simulation(organization=regulator, user=supervisor, name=name, failed=params["providers"],
-                                 duration_minutes=params["duration_minutes"], results=results, shared=True)
+                                 duration_minutes=params["duration_minutes"], results=results, shared=True,
+                                 traffic_share_pct=params["traffic_share_pct"])

@@ -19,12 +19,18 @@ class SimulationForm(forms.Form):
     country = forms.RegexField(label=_("or every provider headquartered in (country)"), regex=r"^[A-Za-z]{2}$",
                                required=False, max_length=2)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=60 * 24 * 30)
+    traffic_share_pct = forms.IntegerField(
+        label=_("Share of the provider's traffic affected (%)"), min_value=1, max_value=100, required=False,
+        help_text=_("Below 100: a partial outage. Each service shows its impact if it is in the affected share; "
+                    "the expected counts are scaled by the share."))
     firm_kind = forms.ChoiceField(label=_("Firm kind"), choices=FIRM_KINDS, required=False)
 
     def clean(self):
         data = super().clean()
         if not (data.get("providers") or data.get("category") or data.get("country")):
             raise forms.ValidationError(_("Choose at least one provider, a category or a country."))
+        if data.get("traffic_share_pct") is None:
+            data["traffic_share_pct"] = 100
         return data
 
 

@@ -20,6 +20,10 @@ class SavedSimulation(TenantModel):
     duration_minutes = models.PositiveIntegerField(
         _("duration (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 30)]
     )
+    traffic_share_pct = models.PositiveSmallIntegerField(
+        _("share of the provider's traffic affected (%)"), default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     scope = models.CharField(_("scope"), max_length=10, default="firm")  # "market" or "firm"
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")

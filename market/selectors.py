@@ -21,7 +21,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from accounts.models import User
 from market import concentration, rules
@@ -106,36 +106,65 @@ def per_field(user: User, field: str, firm_kind: str = "") -> list[dict]:
 
 
 def category_hhi(user: User, firm_kind: str = "") -> list[dict]:
-    """Per category, HHI over providers' shares of critical dependencies (counts come from SQL)."""
-    counts = (
-        latest_dependencies(user, firm_kind).filter(importance="critical")
-        .values("provider_category", "provider_id").annotate(n=Count("id"))
-    )
-    by_cat: dict[str, list[int]] = defaultdict(list)
-    for r in counts:
-        by_cat[r["provider_category"]].append(r["n"])
-    trend = category_hhi_trend(user, firm_kind)
+    """Per category, HHI over providers' shares of critical dependencies, with its monthly trend.
+
+    The headline figure *is* the trend's current point: both come from ``_category_hhi_by_month``,
+    so the page cannot show two figures for the same month.
+    """
+    by_month = _category_hhi_by_month(user, firm_kind)
+    current = by_month[-1][1] if by_month else {}
     out = []
-    for cat, ns in by_cat.items():
-        index = rules.hhi_from_counts(ns)
-        out.append({"category": cat, "hhi": index, "band": rules.hhi_band(index), "providers": len(ns),
-                    "critical_dependencies": sum(ns), "trend": trend.get(cat, [])})
-    return sorted(out, key=lambda r: -r["hhi"])
+    for cat, providers in current.items():
+        index = rules.hhi_from_counts(providers.values())
+        trend = [(month, rules.hhi_from_counts(cats[cat].values())) for month, cats in by_month if cat in cats]
+        out.append({"category": cat, "hhi": index, "band": rules.hhi_band(index), "providers": len(providers),
+                    "critical_dependencies": sum(providers.values()), "trend": trend})
+    return sorted(out, key=lambda r: (-r["hhi"], r["category"]))
 
 
 def category_hhi_trend(user: User, firm_kind: str = "") -> dict[str, list[tuple[str, float]]]:
-    """HHI per category per month of submission, over every (non-withdrawn) submission."""
-    qs = SubmittedDependency.objects.across_firms(user).exclude(submission__decision="withdrawn").filter(
-        importance="critical")
+    """HHI per category per month (the months in which a firm submitted, and the current one)."""
+    return {r["category"]: r["trend"] for r in category_hhi(user, firm_kind)}
+
+
+def _category_hhi_by_month(user: User, firm_kind: str = "") -> list[tuple[str, dict[str, dict[int, int]]]]:
+    """[(month, {category: {provider: critical dependencies}})], oldest first, ending with the current month.
+
+    A month's point is the market as a supervisor saw it at the month's end: each firm with its latest
+    submission up to then (as ``latest_dependencies`` does for today), not at all when that submission
+    is withdrawn. Counting every submission of a month instead would count a firm that resubmitted twice.
+    """
+    subs = Submission.objects.across_firms(user)
     if firm_kind:
-        qs = qs.filter(firm_kind=firm_kind)
-    rows = qs.values("provider_category", "provider_id", month=TruncMonth("submission__submitted_at")).annotate(
-        n=Count("id"))
-    grouped: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for r in rows:
-        grouped[r["provider_category"]][r["month"].strftime("%Y-%m")].append(r["n"])
-    return {cat: [(m, rules.hhi_from_counts(ns)) for m, ns in sorted(months.items())]
-            for cat, months in grouped.items()}
+        subs = subs.filter(firm_kind=firm_kind)
+    submissions = list(subs.values_list("pk", "organization_id", "submitted_at", "decision")
+                       .order_by("submitted_at", "pk"))
+    if not submissions:
+        return []
+    counts: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    rows = (SubmittedDependency.objects.across_firms(user).filter(submission__in=subs, importance="critical")
+            .values_list("submission_id", "provider_category", "provider_id").annotate(n=Count("id")).order_by())
+    for sub_id, cat, provider, n in rows:
+        counts[sub_id][cat][provider] = n
+    months = sorted({timezone.localtime(at).strftime("%Y-%m") for _, _, at, _ in submissions}
+                    | {timezone.localtime().strftime("%Y-%m")})
+    out = []
+    latest: dict[int, tuple[int, str]] = {}
+    pending = iter(submissions)
+    nxt = next(pending, None)
+    for month in months:
+        while nxt is not None and timezone.localtime(nxt[2]).strftime("%Y-%m") <= month:
+            latest[nxt[1]] = (nxt[0], nxt[3])
+            nxt = next(pending, None)
+        market: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for sub_id, decision in latest.values():
+            if decision == "withdrawn":
+                continue
+            for cat, providers in counts.get(sub_id, {}).items():
+                for provider, n in providers.items():
+                    market[cat][provider] += n
+        out.append((month, {cat: dict(p) for cat, p in market.items()}))
+    return out
 
 
 # --- JSON lists (nth parties) -------------------------------------------------------------------

@@ -48,13 +48,15 @@ def _failed_names(failed: list[int]) -> list[dict]:
 
 
 def _summary(impacts: list[rules.ServiceImpact], failed: list[int], duration: int, scope: str,
-             per_kind: dict[str, int], keep_unaffected: bool) -> dict:
+             per_kind: dict[str, int], keep_unaffected: bool, traffic_share_pct: int = 100) -> dict:
     """The firm-side summary: a firm's own register is small, so the rules run on every row."""
     listed = [s.as_dict() for s in impacts if keep_unaffected or s.outcome != rules.NOT_AFFECTED]
     totals = rules.totals_by_kind(impacts, per_kind)
+    counts = _counts(totals)
     return _plain({
         "scope": scope, "failed": _failed_names(failed), "duration_minutes": duration,
-        "computed_at": timezone.now(), "counts": _counts(totals), "totals": totals,
+        "traffic_share_pct": traffic_share_pct, "expected": rules.expected_counts(counts, traffic_share_pct),
+        "computed_at": timezone.now(), "counts": counts, "totals": totals,
         "breaching": rules.firms_breaching_rto(impacts), "services": listed, "services_total": len(listed),
     })
 
@@ -69,12 +71,13 @@ def _counts(totals: dict) -> dict[str, int]:
 
 @analytic
 def simulate_market(*, user: User, failed: list[int], duration_minutes: int, firm_kind: str = "",
-                    detail_limit: int | None = SHOWN) -> dict:
+                    detail_limit: int | None = SHOWN, traffic_share_pct: int = 100) -> dict:
     """Every firm's latest submitted register against the outage (supervisors).
 
     Outcomes per service, totals by firm kind and the firms breaching their RTO are computed in SQL
     (``simulation_sql``); the rows of the ``detail_limit`` worst services (all when None: saving and
     exporting) are then classified by the rules, which give each service its reasons.
+    ``traffic_share_pct`` below 100 is a partial outage (``rules.classify_outage``).
     """
     knocked = selectors.knocked_out_by(failed)
     services = simulation_sql.classified(selectors.latest_dependencies(user, firm_kind), failed, knocked,
@@ -82,7 +85,7 @@ def simulate_market(*, user: User, failed: list[int], duration_minutes: int, fir
     summary = simulation_sql.summary(services, selectors.services_per_kind(user, firm_kind))
     pairs = None if detail_limit is None else simulation_sql.first_services(services, detail_limit)
     rows = selectors.simulation_rows(user, failed, knocked, firm_kind, pairs=pairs) if pairs != [] else []
-    impacts = rules.classify_outage(rows, failed, duration_minutes, knocked)
+    impacts = rules.classify_outage(rows, failed, duration_minutes, knocked, traffic_share_pct)
     if pairs is not None:
         position = {pair: i for i, pair in enumerate(pairs)}
         impacts.sort(key=lambda s: position[(s.organization_id, s.service_reference)])
@@ -96,13 +99,15 @@ def simulate_market(*, user: User, failed: list[int], duration_minutes: int, fir
     counts = _counts(totals)
     return _plain({
         "scope": "market", "failed": _failed_names(failed), "duration_minutes": duration_minutes,
+        "traffic_share_pct": traffic_share_pct, "expected": rules.expected_counts(counts, traffic_share_pct),
         "computed_at": timezone.now(), "counts": counts, "totals": totals, "breaching": breaching,
         "services": [s.as_dict() for s in impacts if s.outcome != rules.NOT_AFFECTED],
         "services_total": counts[rules.COVERED] + counts[rules.DEGRADED] + counts[rules.LOST],
     })
 
 
-def simulate_firm(*, organization: Organization, failed: list[int], duration_minutes: int) -> dict:
+def simulate_firm(*, organization: Organization, failed: list[int], duration_minutes: int,
+                  traffic_share_pct: int = 100) -> dict:
     """The firm's own live register against the outage (drafts included: it is the firm's own view)."""
     from review.snapshot import register_rows
 
@@ -112,24 +117,27 @@ def simulate_firm(*, organization: Organization, failed: list[int], duration_min
         row.update(organization_id=organization.pk, firm_name=organization.name, firm_kind=organization.kind,
                    as_of=now)
     knocked = selectors.knocked_out_by(failed)
-    impacts = rules.classify_outage(rows, failed, duration_minutes, knocked)
-    return _summary(impacts, failed, duration_minutes, "firm", {}, keep_unaffected=True)
+    impacts = rules.classify_outage(rows, failed, duration_minutes, knocked, traffic_share_pct)
+    return _summary(impacts, failed, duration_minutes, "firm", {}, keep_unaffected=True,
+                    traffic_share_pct=traffic_share_pct)
 
 
 def scenario(event: OutageEvent) -> dict:
-    """A ready-made scenario from a recorded market-wide outage: its provider, its duration."""
-    return {"providers": [event.provider_id], "duration_minutes": event.duration_minutes, "name": str(event)}
+    """A ready-made scenario from a recorded market-wide outage: its provider, its full-impact window
+    (the tail to full recovery is not counted as downtime) and the share of traffic it hit."""
+    return {"providers": [event.provider_id], "duration_minutes": event.core_minutes,
+            "traffic_share_pct": event.traffic_share_pct, "name": str(event)}
 
 
 @transaction.atomic
 def save_simulation(
     *, organization: Organization, user: User, name: str, failed: list[int], duration_minutes: int,
-    results: dict, category: str = "", country: str = "", shared: bool = False,
+    results: dict, category: str = "", country: str = "", shared: bool = False, traffic_share_pct: int = 100,
 ) -> SavedSimulation:
     sim = SavedSimulation(
         organization=organization, name=name, provider_ids=failed, category=category, country=country,
-        duration_minutes=duration_minutes, scope=results.get("scope", "firm"), created_by=user, shared=shared,
-        results=results,
+        duration_minutes=duration_minutes, traffic_share_pct=traffic_share_pct, scope=results.get("scope", "firm"),
+        created_by=user, shared=shared, results=results,
     )
     sim.full_clean()
     sim.save()

@@ -36,7 +36,7 @@ def classified(qs: QuerySet, failed: list[int], knocked: list[int], duration: in
     rank = Case(
         When(no_measure, then=_lost_or_degraded(duration)),
         When(~passed, then=_lost_or_degraded(duration)),
-        When(compromised, then=Value(3)),
+        When(compromised, then=_lost_or_degraded(duration)),
         When(within_rto, then=Value(1)),
         # Tested but slower than the RTO: down min(duration, recovery); recovery > RTO here, so
         # lost exactly when the outage itself outlasts the RTO.

@@ -27,9 +27,11 @@ def _run(request, form: SimulationForm, market: bool, full: bool = False) -> dic
                                        category=data.get("category", ""), country=data.get("country", ""))
     if market:
         return services.simulate_market(user=request.user, failed=failed, duration_minutes=data["duration_minutes"],
-                                        firm_kind=data.get("firm_kind", ""), detail_limit=None if full else SHOWN)
+                                        firm_kind=data.get("firm_kind", ""), detail_limit=None if full else SHOWN,
+                                        traffic_share_pct=data["traffic_share_pct"])
     return services.simulate_firm(organization=request.organization, failed=failed,
-                                  duration_minutes=data["duration_minutes"])
+                                  duration_minutes=data["duration_minutes"],
+                                  traffic_share_pct=data["traffic_share_pct"])
 
 
 SHOWN = services.SHOWN
@@ -84,7 +86,7 @@ def save(request):
         organization=request.organization, user=request.user, name=save_form.cleaned_data["name"],
         failed=[f["id"] for f in results["failed"]], duration_minutes=results["duration_minutes"], results=results,
         category=form.cleaned_data.get("category", ""), country=(form.cleaned_data.get("country") or "").upper(),
-        shared=save_form.cleaned_data["shared"],
+        shared=save_form.cleaned_data["shared"], traffic_share_pct=results["traffic_share_pct"],
     )
     messages.success(request, _("Simulation saved."))
     return redirect("market:simulation_detail", pk=sim.pk)

@@ -23,8 +23,12 @@ from vendors.models import (
 from vendors.tiering import recompute_tiers
 
 UTC = datetime.UTC
-NOV_18 = (datetime.datetime(2025, 11, 18, 11, 48, tzinfo=UTC), datetime.datetime(2025, 11, 18, 14, 42, tzinfo=UTC))
-DEC_5 = (datetime.datetime(2025, 12, 5, 8, 47, tzinfo=UTC), datetime.datetime(2025, 12, 5, 9, 12, tzinfo=UTC))
+# (start, core traffic restored, fully normal, share of the provider's traffic hit). 18 Nov from Cloudflare's
+# postmortem: impact from about 11:20 UTC, core traffic largely back about 14:30, all normal at 17:06 (the
+# status page showed 11:48-14:42). 5 Dec: 08:47-09:12 UTC, about 28 % of its HTTP traffic.
+NOV_18 = (datetime.datetime(2025, 11, 18, 11, 20, tzinfo=UTC), datetime.datetime(2025, 11, 18, 14, 30, tzinfo=UTC),
+          datetime.datetime(2025, 11, 18, 17, 6, tzinfo=UTC), 100)
+DEC_5 = (datetime.datetime(2025, 12, 5, 8, 47, tzinfo=UTC), None, datetime.datetime(2025, 12, 5, 9, 12, tzinfo=UTC), 28)
 # Hyperscalers run Seoul regions: data stays in Korea even though the parent is foreign.
 SEOUL_REGIONS = {
     "aws": "ap-northeast-2 (Seoul)",
@@ -41,24 +45,31 @@ def _events(providers: dict[str, ProviderCatalog]) -> dict[str, OutageEvent]:
             "클라우드플레어 전 세계 장애 (2025년 11월 18일)",
             NOV_18,
             "A configuration file of Cloudflare's bot management grew beyond its limit and crashed the proxy "
-            "worldwide; sites behind Cloudflare, and some outage trackers, returned errors for about three hours.",
+            "worldwide; sites behind Cloudflare, and some outage trackers, returned errors. Modelled as full "
+            "impact 11:20-14:30 UTC (190 minutes, what a replay simulates as downtime), then a tail of residual "
+            "errors until all systems were normal at 17:06 UTC (Cloudflare's postmortem); the status page "
+            "showed 11:48-14:42 UTC.",
         ),
         "dec": (
             "Cloudflare outage, 5 Dec 2025",
             "클라우드플레어 장애 (2025년 12월 5일)",
             DEC_5,
-            "A change to Cloudflare's request-body parsing took part of its network down for about 25 minutes.",
+            "A change to Cloudflare's request-body parsing took part of its network down for 25 minutes "
+            "(08:47-09:12 UTC): about 28 % of its HTTP traffic, the customers on one proxy and rule set. "
+            "A replay simulates 25 minutes with a 28 % share of traffic affected.",
         ),
     }
     events = {}
-    for key, (name, name_ko, (start, end), description) in specs.items():
+    for key, (name, name_ko, (start, core, end, share), description) in specs.items():
         events[key], _ = OutageEvent.objects.get_or_create(
             name=name,
             defaults={
                 "name_ko": name_ko,
                 "provider": providers["cloudflare"],
                 "started_at": start,
+                "core_restored_at": core,
                 "ended_at": end,
+                "traffic_share_pct": share,
                 "description": description,
             },
         )

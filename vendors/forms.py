@@ -176,11 +176,13 @@ class IncidentForm(RegisterForm):
     class Meta:
         model = Incident
         fields = [
-            "reference", "provider", "vendor", "outage_event", "started_at", "ended_at", "affected_services",
+            "reference", "provider", "vendor", "outage_event", "started_at", "detected_at", "ended_at",
+            "affected_services",
             "users_affected", "customer_impact", "reported_to_supervisor_at", "root_cause", "actions",
         ]
         widgets = {
-            "started_at": DATETIME, "ended_at": DATETIME, "reported_to_supervisor_at": DATETIME,
+            "started_at": DATETIME, "detected_at": DATETIME, "ended_at": DATETIME,
+            "reported_to_supervisor_at": DATETIME,
             "customer_impact": TEXT, "root_cause": TEXT, "actions": TEXT,
         }
 
@@ -189,7 +191,7 @@ class IncidentForm(RegisterForm):
         self.fields["vendor"].queryset = Vendor.objects.for_org(organization)
         self.fields["affected_services"].queryset = BusinessService.objects.for_org(organization)
         self.fields["outage_event"].queryset = OutageEvent.objects.select_related("provider")
-        for name in ("started_at", "ended_at", "reported_to_supervisor_at"):
+        for name in ("started_at", "detected_at", "ended_at", "reported_to_supervisor_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 

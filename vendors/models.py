@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.tenancy import TenantModel
 from audit.values import AuditedModelMixin
 from core.countries import CountryCodeValidator
+from vendors import reporting
 from vendors.choices import (
     CatalogStatus,
     DataLocation,
@@ -374,7 +377,14 @@ class OutageEvent(AuditedModelMixin, models.Model):
         ProviderCatalog, on_delete=models.PROTECT, related_name="outage_events", verbose_name=_("provider")
     )
     started_at = models.DateTimeField(_("start"))
+    # Full impact ends here; from then to ``ended_at`` a tail of residual errors. Empty: no tail.
+    core_restored_at = models.DateTimeField(_("core service restored at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("end"))
+    # A partial outage: the share of the provider's traffic affected (market.rules.classify_outage).
+    traffic_share_pct = models.PositiveSmallIntegerField(
+        _("share of the provider's traffic affected (%)"), default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -389,9 +399,21 @@ class OutageEvent(AuditedModelMixin, models.Model):
     def duration_minutes(self) -> int:
         return int((self.ended_at - self.started_at).total_seconds() // 60)
 
+    @property
+    def core_minutes(self) -> int:
+        """The full-impact window: what a replay of the event simulates as downtime."""
+        end = self.core_restored_at or self.ended_at
+        return int((end - self.started_at).total_seconds() // 60)
+
     def clean(self) -> None:
+        errors = {}
         if self.started_at and self.ended_at and self.ended_at <= self.started_at:
-            raise ValidationError({"ended_at": _("The end must be after the start.")})
+            errors["ended_at"] = _("The end must be after the start.")
+        if self.core_restored_at and self.started_at and not (
+                self.started_at < self.core_restored_at <= (self.ended_at or self.core_restored_at)):
+            errors["core_restored_at"] = _("Core service is restored after the start and by the end.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Incident(TenantModel):
@@ -413,6 +435,8 @@ class Incident(TenantModel):
         verbose_name=_("market-wide outage"),
     )
     started_at = models.DateTimeField(_("start"))
+    # When the firm became aware: the Art. 73 report clock runs from here (vendors.reporting).
+    detected_at = models.DateTimeField(_("detected at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("end"), null=True, blank=True)
     affected_services = models.ManyToManyField(
         BusinessService, blank=True, related_name="incidents", verbose_name=_("affected services")
@@ -440,10 +464,30 @@ class Incident(TenantModel):
             return None
         return int((self.ended_at - self.started_at).total_seconds() // 60)
 
+    @property
+    def service_users(self) -> int:
+        """The size of the disrupted service: its largest affected service, or the users counted."""
+        # .all() so that a list's prefetch of affected_services is used.
+        sizes = [s.customers_affected for s in self.affected_services.all()] if self.pk else []
+        return max([*sizes, self.users_affected or 0])
+
+    def reportability(self, now: datetime.datetime | None = None) -> reporting.Reportability:
+        """EFSR Art. 73: an incident still ongoing counts the minutes elapsed so far."""
+        end = self.ended_at or now or timezone.now()
+        minutes = int((end - self.started_at).total_seconds() // 60) if self.started_at else None
+        return reporting.reportability(service_users=self.service_users, started_at=self.started_at,
+                                       detected_at=self.detected_at, duration_minutes=minutes)
+
+    def report_overdue(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return reporting.report_overdue(self.reportability(now), self.reported_to_supervisor_at, now)
+
     def clean(self) -> None:
         errors = {}
         if self.started_at and self.ended_at and self.ended_at <= self.started_at:
             errors["ended_at"] = _("The end must be after the start.")
+        if self.started_at and self.detected_at and self.detected_at < self.started_at:
+            errors["detected_at"] = _("The detection cannot precede the start.")
         if self.started_at and self.started_at > timezone.now():
             errors["started_at"] = _("An incident cannot start in the future.")
         if self.reported_to_supervisor_at and self.started_at and self.reported_to_supervisor_at < self.started_at:

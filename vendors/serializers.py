@@ -208,7 +208,8 @@ class OutageEventSerializer(core_fields.ModelSerializer):
 
     class Meta:
         model = OutageEvent
-        fields = ["id", "name", "name_ko", "provider", "started_at", "ended_at", "description", "duration_minutes"]
+        fields = ["id", "name", "name_ko", "provider", "started_at", "core_restored_at", "ended_at",
+                  "traffic_share_pct", "description", "duration_minutes"]
 
 
 class SpofSerializer(serializers.Serializer):

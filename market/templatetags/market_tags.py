@@ -48,3 +48,11 @@ def when(value) -> str:
     if moment is None:
         return value or ""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@register.filter
+def report_reason_label(code: str) -> str:
+    """Why a simulated outage is, or is not, reportable under EFSR Art. 73."""
+    from vendors.reporting import REASONS
+
+    return str(REASONS.get(code, code))

@@ -80,6 +80,43 @@ def test_category_hhi_is_computed_from_sql_counts(world, cdn):
     assert row["trend"] == [(timezone.now().strftime("%Y-%m"), 3800.0)]
 
 
+def test_the_headline_hhi_equals_the_current_point_of_the_trend(world, cdn):
+    akamai = make_provider("akamai", category="cdn_security")
+    now = timezone.now()
+    # Beta submitted two months ago and not since: it still counts today.
+    submit_register(world.firm_b, [dep(akamai, service="B1")], submitted_at=now - datetime.timedelta(days=65))
+    # Alpha resubmits within this month: only its latest submission counts, not both.
+    submit_register(world.firm_a, [dep(cdn, service="A1"), dep(cdn, service="A2")],
+                    submitted_at=now - datetime.timedelta(seconds=30))
+    submit_register(world.firm_a, [dep(cdn, service="A1"), dep(akamai, service="A3")])
+    gamma = make_org("Gamma Card", OrganizationKind.CARD)
+    submit_register(gamma, [dep(cdn, service="G1")], decision="withdrawn")
+
+    [row] = selectors.category_hhi(world.supervisor)
+    # Today: cdn 1 (Alpha), akamai 2 (Alpha, Beta) -> shares 1/3 and 2/3.
+    assert row["hhi"] == 5555.6 and row["providers"] == 2 and row["critical_dependencies"] == 3
+    month, current = row["trend"][-1]
+    assert month == now.strftime("%Y-%m")
+    assert current == row["hhi"]
+    # Two months ago only Beta had submitted: a monopoly of akamai.
+    assert row["trend"][0] == ((now - datetime.timedelta(days=65)).strftime("%Y-%m"), 10000.0)
+
+
+def test_the_concentration_page_shows_one_figure_per_category_and_month(world, as_user, cdn):
+    akamai = make_provider("akamai", category="cdn_security")
+    earlier = timezone.now() - datetime.timedelta(seconds=30)
+    submit_register(world.firm_a, [dep(cdn, service="A1")], submitted_at=earlier)
+    submit_register(world.firm_a, [dep(akamai, service="A1")])
+    submit_register(world.firm_b, [dep(cdn, service="B1")])
+    body = as_user(world.supervisor).get(reverse("market:concentration")).content.decode()
+    table = body.split('data-testid="hhi"')[1].split("</table>")[0]
+    # Alpha's superseded submission does not count: 1 cdn + 1 akamai -> 5,000 in the headline and the trend.
+    assert "5000" in table and "6667" not in table and "5556" not in table
+    # The bands are explained and sourced on the page.
+    help_text = body.split('data-testid="hhi-help"')[1].split("</p>")[0]
+    assert "2023" in help_text and "1,800" in help_text
+
+
 def test_nth_party_concentration_unnests_subcontractor_lists_in_the_database(world, cdn, cloud):
     saas = make_provider("saas-one", category="saas")
     saas2 = make_provider("saas-two", category="saas")

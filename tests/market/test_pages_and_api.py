@@ -141,7 +141,7 @@ def test_the_demo_saves_the_two_cloudflare_scenarios_once(world, market):
 
     dec = market["event"].started_at.replace(month=12, day=5)
     OutageEvent.objects.create(name="Cloudflare outage, 5 Dec 2025", name_ko="장애", provider=market["cdn"],
-                               started_at=dec, ended_at=dec + datetime.timedelta(minutes=25))
+                               started_at=dec, ended_at=dec + datetime.timedelta(minutes=25), traffic_share_pct=28)
     demo_world = DemoWorld(orgs={"fss": world.regulator}, users={"fss:supervisor": world.supervisor})
     demo.seed(demo_world)
     demo.seed(demo_world)
@@ -150,3 +150,74 @@ def test_the_demo_saves_the_two_cloudflare_scenarios_once(world, market):
     assert sims["18 Nov 2025 CDN outage"].duration_minutes == 174
     assert [f["firm_name"] for f in sims["18 Nov 2025 CDN outage"].results["breaching"]] == ["Alpha Bank"]
     assert sims["5 Dec 2025 repeat"].results["breaching"] == []
+    assert sims["5 Dec 2025 repeat"].traffic_share_pct == 28
+
+
+def test_the_simulation_page_says_per_service_whether_the_outage_is_reportable_and_by_when(world, as_user, market):
+    url = reverse("market:simulate") + f"?providers={market['cdn'].pk}&duration_minutes=174"
+    body = as_user(world.supervisor).get(url).content.decode()
+    services = body.split('data-testid="services"')[1].split("</table>")[0]
+    alpha = services.split("Alpha Bank")[1].split("</tr>")[0]
+    assert 'data-testid="reportable"' in alpha and "24" in alpha
+    # Beta fails over in 5 minutes and has fewer than 10,000 users: below the thresholds.
+    beta = services.split("Beta Exchange")[1].split("</tr>")[0]
+    assert 'data-testid="not-reportable"' in beta
+
+
+def test_the_api_simulates_a_partial_outage_and_scales_the_expected_counts(world, api_for, market):
+    sup = api_for(world.supervisor)
+    sim = sup.post("/api/v1/market/simulate/", {"providers": [market["cdn"].pk], "duration_minutes": 25,
+                                                "traffic_share_pct": 28}, format="json").json()
+    assert sim["traffic_share_pct"] == 28
+    assert {s["exposure_pct"] for s in sim["services"]} == {28}
+    assert sim["expected"]["degraded_within_rto"] == round(sim["counts"]["degraded_within_rto"] * 0.28, 1)
+    full = sup.post("/api/v1/market/simulate/", {"providers": [market["cdn"].pk], "duration_minutes": 25},
+                    format="json").json()
+    assert full["traffic_share_pct"] == 100 and full["expected"]["degraded_within_rto"] == full["counts"][
+        "degraded_within_rto"]
+
+
+@pytest.mark.parametrize("share", [0, 101, "all"])
+def test_the_api_refuses_a_share_of_traffic_outside_1_to_100_with_a_field_message(world, api_for, market, share):
+    bad = api_for(world.supervisor).post("/api/v1/market/simulate/", {
+        "providers": [market["cdn"].pk], "duration_minutes": 25, "traffic_share_pct": share}, format="json")
+    assert bad.status_code == 400 and "traffic_share_pct" in bad.json()["error"]["fields"]
+
+
+def test_the_simulation_form_refuses_a_share_of_traffic_outside_1_to_100(world, as_user, market):
+    url = reverse("market:simulate") + f"?providers={market['cdn'].pk}&duration_minutes=25&traffic_share_pct=150"
+    response = as_user(world.supervisor).get(url)
+    assert "traffic_share_pct" in response.context["form"].errors
+    assert b'data-testid="results"' not in response.content
+
+
+def test_a_saved_partial_simulation_keeps_its_share_of_traffic(world, as_user, market):
+    as_user(world.supervisor).post(reverse("market:simulation_save"), {
+        "providers": market["cdn"].pk, "duration_minutes": 25, "traffic_share_pct": 28, "name": "5 Dec"})
+    sim = SavedSimulation.objects.for_org(world.regulator).get()
+    assert sim.traffic_share_pct == 28 and sim.results["traffic_share_pct"] == 28
+    body = as_user(world.supervisor).get(reverse("market:simulation_detail", args=[sim.pk])).content.decode()
+    assert 'data-testid="partial-scope"' in body
+
+
+def test_a_scenario_replays_the_full_impact_window_and_the_share_of_traffic(world, as_user, market):
+    import datetime
+
+    from market import services
+
+    nov = market["event"]
+    nov.core_restored_at = nov.started_at + datetime.timedelta(minutes=190)
+    nov.ended_at = nov.started_at + datetime.timedelta(minutes=346)
+    nov.save()
+    dec_start = nov.started_at.replace(month=12, day=5, hour=8, minute=47)
+    dec = OutageEvent.objects.create(name="Cloudflare outage, 5 Dec 2025", name_ko="장애", provider=market["cdn"],
+                                     started_at=dec_start, ended_at=dec_start + datetime.timedelta(minutes=25),
+                                     traffic_share_pct=28)
+    # The tail to full recovery is not downtime: core traffic flowed again from 14:30.
+    assert services.scenario(nov) | {"name": ""} == {"providers": [market["cdn"].pk], "duration_minutes": 190,
+                                                       "traffic_share_pct": 100, "name": ""}
+    assert services.scenario(dec)["traffic_share_pct"] == 28
+    body = as_user(world.supervisor).get(reverse("market:simulate")).content.decode()
+    link = body.split(f'data-testid="scenario-{dec.pk}"')[1].split(">")[0]
+    assert "duration_minutes=25" in link and "traffic_share_pct=28" in link
+    assert "duration_minutes=190" in body.split(f'data-testid="scenario-{nov.pk}"')[1].split(">")[0]

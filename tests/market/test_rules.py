@@ -1,5 +1,6 @@
 """The outage classification and the concentration index, as pure functions."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -94,9 +95,20 @@ def test_a_provider_relying_on_the_failed_one_takes_its_customers_down():
 
 
 def test_an_alternate_sharing_the_failed_upstream_is_a_hidden_spof_and_counts_as_lost():
-    impact = one(failover_row(shared_upstream_ids=[CF], provider_id=AWS, subcontractor_ids=[CF]), 25)
+    impact = one(failover_row(shared_upstream_ids=[CF], provider_id=AWS, subcontractor_ids=[CF]), 174)
     assert impact.outcome == rules.LOST
+    assert impact.downtime_minutes == 174
     assert impact.reasons[0].reason == "hidden_spof"
+
+
+def test_a_hidden_spof_in_an_outage_shorter_than_the_rto_is_degraded_like_a_missing_measure():
+    # The failover goes down with the primary, so the service is down for the whole outage; a
+    # 25-minute outage against a 60-minute RTO is then within the RTO, as with no measure at all.
+    hidden = failover_row(shared_upstream_ids=[CF], provider_id=AWS, subcontractor_ids=[CF])
+    impact = one(hidden, 25)
+    assert impact.reasons[0].reason == "hidden_spof"
+    assert impact.outcome == one(row(), 25).outcome == rules.DEGRADED
+    assert impact.downtime_minutes == 25
 
 
 def test_an_alternate_that_itself_relies_on_the_failed_provider_is_a_hidden_spof():
@@ -139,7 +151,12 @@ def test_hhi_of_a_hand_computed_example():
     assert rules.hhi_from_counts([7]) == 10000.0
     assert rules.hhi_from_counts([]) == 0.0
     assert rules.hhi_band(3800) == "high"
-    assert rules.hhi_band(1000) == "low"
+
+
+def test_hhi_bands_are_those_of_the_2023_us_merger_guidelines():
+    # Above 1,800 highly concentrated; 1,000 to 1,800 moderately; below 1,000 unconcentrated.
+    assert [rules.hhi_band(i) for i in (999.9, 1000, 1800, 1800.1, 2000)] == [
+        "low", "moderate", "moderate", "high", "high"]
 
 
 def test_concentration_by_counts_and_shares():
@@ -191,3 +208,45 @@ def test_covered_needs_tested_redundancy_and_an_unhit_alternate(r, failed, durat
         assert r["alternate_provider_id"] != failed and failed not in r["shared_upstream_ids"]
     if failed != r["provider_id"] and failed not in r["subcontractor_ids"]:
         assert impact.outcome == rules.NOT_AFFECTED
+
+
+def test_each_affected_service_says_whether_the_outage_would_be_reportable_and_by_when():
+    large = one(row(customers_affected=50_000), 25)
+    assert large.reportable and large.report_reason == "10_minutes_10000_users"
+    assert large.report_due_hours == 24  # the initial report: within one day of detection
+    small = one(row(customers_affected=100), 25)
+    assert not small.reportable and small.report_reason == "below_threshold" and small.report_due_hours is None
+    assert one(row(customers_affected=100), 30).report_reason == "30_minutes"
+
+
+def test_a_covered_service_is_still_reportable_when_its_failover_takes_ten_minutes_for_many_users():
+    slow_switch = one(failover_row(customers_affected=20_000, rto_minutes=60) | {"best_recovery_minutes": 15}, 174)
+    assert slow_switch.outcome == rules.COVERED
+    assert slow_switch.interruption_minutes == 15 and slow_switch.reportable
+    instant = one(failover_row(customers_affected=20_000) | {"best_recovery_minutes": 0}, 174)
+    assert not instant.reportable
+
+
+def test_an_unaffected_service_is_not_reportable():
+    impact = one(row(provider_id=AWS, customers_affected=10**6), 174)
+    assert not impact.reportable and impact.report_reason == ""
+
+
+def test_a_partial_outage_keeps_each_services_impact_if_hit_and_marks_its_exposure():
+    full, partial = one(row(), 25), rules.classify_outage([row()], [CF], 25, traffic_share_pct=28)[0]
+    assert partial.outcome == full.outcome and partial.downtime_minutes == full.downtime_minutes
+    assert full.exposure_pct == 100 and partial.exposure_pct == 28
+    assert one(row(provider_id=AWS), 25).exposure_pct == 0
+
+
+def test_expected_counts_scale_the_affected_services_by_the_share_of_traffic_hit():
+    counts = {rules.NOT_AFFECTED: 50, rules.COVERED: 10, rules.DEGRADED: 25, rules.LOST: 15}
+    expected = rules.expected_counts(counts, 28)
+    assert expected == {rules.NOT_AFFECTED: 86.0, rules.COVERED: 2.8, rules.DEGRADED: 7.0, rules.LOST: 4.2}
+    assert rules.expected_counts(counts, 100) == {k: float(v) for k, v in counts.items()}
+
+
+@pytest.mark.parametrize("share", [0, 101, -5])
+def test_a_share_of_traffic_outside_1_to_100_is_refused(share):
+    with pytest.raises(ValueError):
+        rules.classify_outage([row()], [CF], 25, traffic_share_pct=share)

@@ -63,7 +63,8 @@ def test_every_service_gets_the_same_outcome_and_downtime_both_ways(world, marke
     assert by_sql == by_rules
     # The data set really is varied: every outcome and every reason occurs.
     reasons = {h.reason for s in rules.classify_outage(market["rows"], failed, duration, knocked) for h in s.reasons}
-    assert {rank for rank, _ in by_rules.values()} >= {2, 3}
+    # Every RTO is at least 30 minutes, so the 25-minute outage loses nothing beyond an RTO.
+    assert {rank for rank, _ in by_rules.values()} >= ({2, 3} if duration > 30 else {2})
     assert reasons >= {"no_redundancy", "untested", "test_failed", "hidden_spof", "tested"}
 
 

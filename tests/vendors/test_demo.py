@@ -68,9 +68,17 @@ def test_one_firm_has_a_hidden_spof_through_a_shared_dns(demo_world):
 
 def test_the_18_november_outage_has_incidents_with_different_downtimes(demo_world):
     event = OutageEvent.objects.get(name__contains="18 Nov 2025")
-    assert event.duration_minutes == 174
+    # Impact from 11:20 UTC, core traffic back at 14:30, fully normal at 17:06 (Cloudflare's postmortem).
+    assert (event.started_at.hour, event.started_at.minute) == (11, 20)
+    assert event.core_minutes == 190 and event.duration_minutes == 346
+    assert "11:20" in event.description and "14:30" in event.description and "17:06" in event.description
     downtimes = {
         slug: Incident.objects.for_org(demo_world.orgs[slug]).get(outage_event=event).duration_minutes
         for slug in ("dalbit", "pado")
     }
     assert downtimes["dalbit"] > downtimes["pado"]
+
+
+def test_the_5_december_outage_hit_about_28_percent_of_the_providers_traffic(demo_world):
+    event = OutageEvent.objects.get(name__contains="5 Dec 2025")
+    assert event.traffic_share_pct == 28 and event.core_minutes == event.duration_minutes == 25

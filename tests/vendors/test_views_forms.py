@@ -205,3 +205,32 @@ def test_a_firm_proposes_a_provider_and_can_use_it_at_once(world, as_user):
     assert proposal in form.fields["catalog"].queryset
     other = as_user(world.b_officer).get(reverse("vendors:vendor_create")).context["form"]
     assert proposal not in other.fields["catalog"].queryset
+
+
+def test_the_incident_form_records_detection_and_the_report_to_the_supervisor_audited(world, as_user):
+    from audit.models import AuditEvent
+
+    provider = make_provider("edgeco")
+    client = as_user(world.a_officer)
+    fields = {"reference": "INC-7", "provider": provider.pk, "started_at": "2025-11-18T11:20",
+              "detected_at": "2025-11-18T11:31", "ended_at": "2025-11-18T14:30"}
+    assert client.post(reverse("vendors:incident_create"), fields).status_code == 302
+    incident = Incident.objects.for_org(world.firm_a).get(reference="INC-7")
+    assert incident.detected_at is not None and incident.reported_to_supervisor_at is None
+    response = client.post(reverse("vendors:incident_edit", args=[incident.pk]), {
+        **fields, "reported_to_supervisor_at": "2025-11-18T15:05", "version": incident.version})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.reported_to_supervisor_at is not None
+    event = AuditEvent.objects.for_org(world.firm_a).filter(object_id=str(incident.pk), action="update").latest("id")
+    assert event.changes["before"]["reported_to_supervisor_at"] is None
+    assert event.changes["after"]["reported_to_supervisor_at"].startswith("2025-11-18")
+
+
+def test_a_detection_before_the_start_is_refused(world, as_user):
+    provider = make_provider("edgeco")
+    response = as_user(world.a_officer).post(reverse("vendors:incident_create"), {
+        "reference": "INC-8", "provider": provider.pk, "started_at": "2025-11-18T11:20",
+        "detected_at": "2025-11-18T11:00"})
+    assert response.status_code == 400
+    assert "detected_at" in response.context["form"].errors

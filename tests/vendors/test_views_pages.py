@@ -1,7 +1,10 @@
 """Register pages: who sees what, who may write, and list pages at a constant query count."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories.vendors import (
     make_chain,
@@ -176,3 +179,24 @@ def test_list_pages_run_a_constant_number_of_queries(name, world, as_user, djang
     assert Dependency.objects.for_org(world.firm_a).count() == 50
     with django_assert_max_num_queries(bound):
         assert client.get(url).status_code == 200
+
+
+def test_the_incident_list_and_detail_show_an_overdue_report(world, as_user):
+    now = timezone.now()
+    overdue = make_incident(world.firm_a, reference="INC-LATE", started_at=now - datetime.timedelta(days=3),
+                            ended_at=now - datetime.timedelta(days=3) + datetime.timedelta(minutes=45))
+    make_incident(world.firm_a, reference="INC-FILED", started_at=now - datetime.timedelta(days=3),
+                  ended_at=now - datetime.timedelta(days=2),
+                  reported_to_supervisor_at=now - datetime.timedelta(days=3) + datetime.timedelta(hours=2))
+    make_incident(world.firm_a, reference="INC-SHORT", started_at=now - datetime.timedelta(days=3),
+                  ended_at=now - datetime.timedelta(days=3) + datetime.timedelta(minutes=5))
+    client = as_user(world.a_viewer)
+    body = client.get(reverse("vendors:incident_list")).content.decode()
+    rows = {ref: body.split(f">{ref}</a>")[1].split("</tr>")[0] for ref in ("INC-LATE", "INC-FILED", "INC-SHORT")}
+    assert 'data-testid="report-overdue"' in rows["INC-LATE"]
+    assert 'data-testid="report-overdue"' not in rows["INC-FILED"]
+    assert 'data-testid="report-overdue"' not in rows["INC-SHORT"]
+    detail = client.get(reverse("vendors:incident_detail", args=[overdue.pk])).content.decode()
+    assert 'data-testid="report-overdue"' in detail
+    due = timezone.localtime(overdue.started_at + datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    assert due in detail
