@@ -206,7 +206,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.drf.StandardPagination",
@@ -262,3 +262,15 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+
+# --- Account security (issue #12): second factor ----------------------------------------------------------
+# TOTP authenticator apps and single-use recovery codes (django-otp). Required for supervisors, lead
+# supervisors, firm admins and platform operators (accounts.roles.SECOND_FACTOR_ROLES), optional for others.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# django-otp reads the verified device from the session right after the user is known; the gate needs the
+# active memberships (for the roles), so it comes after ActiveOrganizationMiddleware.
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE.insert(_after_auth, "django_otp.middleware.OTPMiddleware")
+_after_active_org = MIDDLEWARE.index("accounts.middleware.ActiveOrganizationMiddleware") + 1
+MIDDLEWARE.insert(_after_active_org, "accounts.middleware.SecondFactorMiddleware")
+OTP_TOTP_ISSUER = "Backstop"

@@ -1,0 +1,8 @@
+"""How the OpenAPI schema describes Backstop's own authentication classes (loaded by AccountsConfig.ready)."""
+
+from drf_spectacular.authentication import SessionScheme
+
+
+class VerifiedSessionScheme(SessionScheme):
+    target_class = "accounts.authentication.VerifiedSessionAuthentication"
+    priority = 0
