@@ -2,16 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
 
-from accounts import second_factor
-from accounts.forms import OneTimeCodeForm
+from accounts import api_tokens, second_factor
+from accounts.forms import ApiTokenForm, OneTimeCodeForm
+from accounts.models import ApiToken
+from accounts.tenancy import view_of
 
 
 def _next_url(request) -> str:
@@ -90,3 +93,42 @@ def recovery_codes_renew(request):
     codes = second_factor.new_recovery_codes(request.user)
     messages.success(request, _("New recovery codes made: the old ones no longer work."))
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("account_security")})
+
+
+@login_required
+def api_token_list(request):
+    """The person's API tokens; a new one is shown once, in the response that made it."""
+    needs_code = second_factor.is_required_for(request.user, request.memberships)
+    form = ApiTokenForm(request.POST or None, needs_code=needs_code)
+    issued, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued, raw = api_tokens.issue_token(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+                otp_code=form.cleaned_data.get("otp_code", ""),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            status = 400
+        else:
+            issued.raw = raw
+            form = ApiTokenForm(needs_code=needs_code)
+    elif request.method == "POST":
+        status = 400
+    tokens = ApiToken.objects.of_user(request.user)
+    context = {"tokens": tokens, "form": form, "issued": issued, "now": timezone.now()}
+    return render(request, "accounts/api_tokens.html", context, status=status)
+
+
+@view_of(ApiToken)
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken.objects.of_user(request.user), pk=pk)
+    api_tokens.revoke_token(token=token, revoked_by=request.user)
+    messages.success(request, _("Token “%(name)s” revoked: it no longer works.") % {"name": token.name})
+    return redirect("api_token_list")

@@ -4,7 +4,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Membership, Organization, OrganizationKind, User
+from accounts import api_tokens
+from accounts.models import ApiToken, Membership, Organization, OrganizationKind, User
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.recorder import record
@@ -72,4 +73,15 @@ def audit_event_for(org: Organization) -> AuditEvent:
     )
 
 
+def make_api_token(user: User, name: str = "script", **extra) -> tuple[ApiToken, str]:
+    """A token for someone whose role needs no code (tests of required roles pass otp_code themselves)."""
+    return api_tokens.issue_token(user=user, name=name, **extra)
+
+
+def api_token_for(_created: dict) -> ApiToken:
+    # Tokens belong to a person, not a firm: the route matrix's 404 test for them lives in test_api_tokens.py.
+    return make_api_token(make_user())[0]
+
+
 FACTORIES = {Membership: membership_for, AuditEvent: audit_event_for}
+GLOBAL_FACTORIES = {ApiToken: api_token_for}
