@@ -273,3 +273,26 @@ MIDDLEWARE.insert(_after_auth, "django_otp.middleware.OTPMiddleware")
 _after_active_org = MIDDLEWARE.index("accounts.middleware.ActiveOrganizationMiddleware") + 1
 MIDDLEWARE.insert(_after_active_org, "accounts.middleware.SecondFactorMiddleware")
 OTP_TOTP_ISSUER = "Backstop"
+
+# --- Account security (issue #12): Content Security Policy ------------------------------------------------
+# Everything from our own origin, nothing inline: templates carry no <script>, <style>, style="" or on*="";
+# behaviour lives in static/js, looks in static/css. The API docs are served from drf-spectacular-sidecar's
+# files, also our own origin. A page that needs more must say so per view (csp.decorators), with its reason.
+_SELF, _NONE = "'self'", "'none'"
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        # The QR code is inline SVG markup, not an image; Swagger UI draws its icons as data: images.
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
