@@ -156,3 +156,40 @@ class Membership(TenantModel):
         allowed = REGULATOR_ROLES if org.is_regulator else FIRM_ROLES
         if self.role not in allowed:
             raise ValidationError({"role": _("This role does not exist in this kind of organisation.")})
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def of_user(self, user: User) -> ApiTokenQuerySet:
+        """A person's own tokens: nobody lists, uses or revokes another person's."""
+        return self.filter(user=user)
+
+    def active(self, now=None) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class ApiToken(models.Model):
+    """A named API token of one person, with an expiry. Only a SHA-256 digest of the secret is kept: the token
+    itself is shown once, when it is made (accounts.api_tokens)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    # The public start of the token (bst_<prefix>_…): finds the row without storing anything usable.
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} (bst_{self.prefix}_…)"
+
+    def is_active(self, now=None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())

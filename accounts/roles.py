@@ -1,5 +1,7 @@
 """Roles and what each may do. The single source for permission questions."""
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +34,12 @@ def is_regulator_role(role: str | None) -> bool:
 
 def is_lead(role: str | None) -> bool:
     return role == Role.LEAD_SUPERVISOR
+
+# Roles that see many firms' data or manage who may: a stolen password alone must not be enough (issue #12).
+SECOND_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.LEAD_SUPERVISOR, Role.FIRM_ADMIN})
+
+
+def needs_second_factor(roles: Iterable[str], *, is_staff: bool = False) -> bool:
+    """True when any of a person's roles (in any organisation), or platform-operator status, requires a second
+    factor: the session may switch to any of their organisations, so one such role is enough."""
+    return is_staff or any(role in SECOND_FACTOR_ROLES for role in roles)

@@ -1,11 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import security_views, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("second-factor/", security_views.second_factor_verify, name="second_factor_verify"),
+    path("second-factor/enrol/", security_views.second_factor_enrol, name="second_factor_enrol"),
+    path("security/", security_views.account_security, name="account_security"),
+    path("security/recovery-codes/", security_views.recovery_codes_renew, name="recovery_codes_renew"),
+    path("tokens/", security_views.api_token_list, name="api_token_list"),
+    path("tokens/<int:pk>/revoke/", security_views.api_token_revoke, name="api_token_revoke"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

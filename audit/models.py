@@ -42,6 +42,11 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Exported")
         DOWNLOAD = "download", _("Downloaded")
         TRANSITION = "transition", _("Workflow step")
+        OTP_ENROLLED = "otp_enrolled", _("Second factor enrolled")
+        OTP_FAILED = "otp_failed", _("Second-factor check failed")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(

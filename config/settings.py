@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -212,8 +211,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "backstop@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.drf.StandardPagination",
@@ -269,3 +268,38 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+
+# --- Account security (issue #12): second factor ----------------------------------------------------------
+# TOTP authenticator apps and single-use recovery codes (django-otp). Required for supervisors, lead
+# supervisors, firm admins and platform operators (accounts.roles.SECOND_FACTOR_ROLES), optional for others.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# django-otp reads the verified device from the session right after the user is known; the gate needs the
+# active memberships (for the roles), so it comes after ActiveOrganizationMiddleware.
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE.insert(_after_auth, "django_otp.middleware.OTPMiddleware")
+_after_active_org = MIDDLEWARE.index("accounts.middleware.ActiveOrganizationMiddleware") + 1
+MIDDLEWARE.insert(_after_active_org, "accounts.middleware.SecondFactorMiddleware")
+OTP_TOTP_ISSUER = "Backstop"
+
+# --- Account security (issue #12): Content Security Policy ------------------------------------------------
+# Everything from our own origin, nothing inline: templates carry no <script>, <style>, style="" or on*="";
+# behaviour lives in static/js, looks in static/css. The API docs are served from drf-spectacular-sidecar's
+# files, also our own origin. A page that needs more must say so per view (csp.decorators), with its reason.
+_SELF, _NONE = "'self'", "'none'"
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        # The QR code is inline SVG markup, not an image; Swagger UI draws its icons as data: images.
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}

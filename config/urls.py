@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView
 
-from accounts.api import MeView
+from accounts.api import MeView, PasswordTokenView
 from audit.views import audit_log
 from config.api_urls import router
+from core import api_docs
 from core.health import healthz
 from core.views import dashboard
 
@@ -25,10 +25,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/v1/me", MeView.as_view(), name="api-me"),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", PasswordTokenView.as_view(), name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/docs/", api_docs.swagger, name="api-docs"),
+    path("api/redoc/", api_docs.redoc, name="api-redoc"),
 ]
 
 handler404 = "core.error_views.page_not_found"

@@ -11,7 +11,7 @@ from django.test import Client
 
 from accounts.models import Organization, OrganizationKind, User
 from accounts.roles import Role
-from tests.factories.accounts import make_member, make_org, make_user
+from tests.factories.accounts import make_member, make_org, make_user, pass_second_factor
 
 
 @dataclass
@@ -58,9 +58,14 @@ def world(db) -> World:
 
 
 def client_for(user: User | None) -> Client:
+    """A client signed in as the user, fully: supervisors and firm admins have passed their second factor."""
+    from accounts.second_factor import is_required_for
+
     client = Client()
     if user is not None:
         client.force_login(user)
+        if is_required_for(user):
+            pass_second_factor(client, user)
     return client
 
 

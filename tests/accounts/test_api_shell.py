@@ -1,4 +1,4 @@
-from rest_framework.authtoken.models import Token
+from tests.factories.accounts import make_api_token
 
 
 def test_me_returns_the_user_memberships_and_active_organisation(world, api_for):
@@ -9,17 +9,17 @@ def test_me_returns_the_user_memberships_and_active_organisation(world, api_for)
 
 
 def test_token_authentication_works_and_picks_the_organisation_from_the_header(world, client):
-    token = Token.objects.create(user=world.a_officer)
+    _token, raw = make_api_token(world.a_officer)
     response = client.get(
-        "/api/v1/me", HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_X_ORGANIZATION=str(world.firm_a.pk)
+        "/api/v1/me", HTTP_AUTHORIZATION=f"Token {raw}", HTTP_X_ORGANIZATION=str(world.firm_a.pk)
     )
     assert response.status_code == 200 and response.json()["active_organization"]["id"] == world.firm_a.pk
 
 
 def test_a_header_naming_a_foreign_firm_is_ignored(world, client):
-    token = Token.objects.create(user=world.a_officer)
+    _token, raw = make_api_token(world.a_officer)
     response = client.get(
-        "/api/v1/me", HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_X_ORGANIZATION=str(world.firm_b.pk)
+        "/api/v1/me", HTTP_AUTHORIZATION=f"Token {raw}", HTTP_X_ORGANIZATION=str(world.firm_b.pk)
     )
     assert response.json()["active_organization"]["id"] == world.firm_a.pk
 

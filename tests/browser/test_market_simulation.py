@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from accounts.models import OrganizationKind
 from accounts.roles import Role
-from tests.factories.accounts import PASSWORD, make_member, make_org
+from tests.browser.login import log_in
+from tests.factories.accounts import make_member, make_org
 from tests.factories.vendors import make_provider
 from tests.market.helpers import dep, submit_register
 from vendors.models import OutageEvent
@@ -28,11 +29,7 @@ def test_supervisor_runs_the_18_nov_scenario_and_sees_the_firms_breaching_their_
                                        provider=cdn, started_at=start, ended_at=start + datetime.timedelta(minutes=174))
     page, base = browser_page, live_server.url
 
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "supervisor@fss.test")
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.press("#id_password", "Enter")
+    log_in(page, base, "supervisor@fss.test")  # first login: enrols an authenticator on the real page
 
     page.goto(f"{base}/market/simulate/")
     with page.expect_navigation():

@@ -8,21 +8,13 @@ from accounts.models import OrganizationKind
 from accounts.roles import Role
 from compliance import services as compliance_services
 from compliance.models import Requirement
-from tests.factories.accounts import PASSWORD, make_member, make_org
+from tests.browser.login import log_in
+from tests.factories.accounts import make_authenticator, make_member, make_org
 from tests.factories.compliance import make_assessment, make_framework
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REQUIREMENTS = [("RV-1", "A", 4, False, {}, False), ("RV-2", "A", 3, False, {}, False)]
-
-
-def _login(page, base, email):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    with page.expect_navigation():
-        page.press("#id_password", "Enter")
 
 
 def _post(page, selector):
@@ -34,7 +26,7 @@ def test_submit_review_return_fix_resubmit_accept(browser_page, live_server):
     firm = make_org("Delta Exchange", OrganizationKind.VASP)
     regulator = make_org("Browser FSS", OrganizationKind.REGULATOR)
     officer = make_member(firm, Role.OFFICER, "officer@delta.test")
-    make_member(regulator, Role.SUPERVISOR, "supervisor@fss.test")
+    make_authenticator(make_member(regulator, Role.SUPERVISOR, "supervisor@fss.test"))
     assessment = make_assessment(firm, make_framework(requirements=REQUIREMENTS), title="Delta 2025 review")
     for req in Requirement.objects.filter(framework=assessment.framework):
         compliance_services.save_answer(assessment=assessment, requirement=req, response="compliant",
@@ -42,12 +34,12 @@ def test_submit_review_return_fix_resubmit_accept(browser_page, live_server):
     page, base = browser_page, live_server.url
 
     # The officer submits from the assessment page.
-    _login(page, base, "officer@delta.test")
+    log_in(page, base, "officer@delta.test")
     page.goto(f"{base}/compliance/assessments/{assessment.pk}/")
     _post(page, '[data-testid="submit"]')
 
     # The supervisor finds it in the queue, claims it, comments on RV-2 and requests changes.
-    _login(page, base, "supervisor@fss.test")
+    log_in(page, base, "supervisor@fss.test")
     page.goto(f"{base}/review/queue/")
     _post(page, f'[data-testid="queue"] a:has-text("{firm.name_ko}")')
     _post(page, 'form[action$="/claim/"] button')
@@ -58,7 +50,7 @@ def test_submit_review_return_fix_resubmit_accept(browser_page, live_server):
     assert "Show the failover test report." in page.inner_text('[data-testid="snapshot"]')
 
     # The officer sees the comment beside the requirement, fixes the answer without a reload, resubmits.
-    _login(page, base, "officer@delta.test")
+    log_in(page, base, "officer@delta.test")
     page.goto(f"{base}/compliance/assessments/{assessment.pk}/")
     card = page.locator('[data-testid="requirement-RV-2"]')
     assert "Show the failover test report." in card.inner_text()
@@ -70,7 +62,7 @@ def test_submit_review_return_fix_resubmit_accept(browser_page, live_server):
     _post(page, '[data-testid="submit"]')
 
     # The supervisor sees what changed and accepts.
-    _login(page, base, "supervisor@fss.test")
+    log_in(page, base, "supervisor@fss.test")
     page.goto(f"{base}/review/queue/")
     _post(page, f'[data-testid="queue"] a:has-text("{firm.name_ko}")')
     diff = page.inner_text('[data-testid="diff"]')

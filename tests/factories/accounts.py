@@ -1,6 +1,11 @@
 import itertools
 
-from accounts.models import Membership, Organization, OrganizationKind, User
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import api_tokens
+from accounts.models import ApiToken, Membership, Organization, OrganizationKind, User
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.recorder import record
@@ -29,6 +34,35 @@ def make_member(org: Organization, role: str, email: str | None = None) -> User:
     return user
 
 
+def make_authenticator(user: User) -> TOTPDevice:
+    """A confirmed authenticator app for the user (created once)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def current_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code the person's phone shows now (or `steps_ahead` periods later, to get a fresh one)."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead):06d}"
+
+
+def next_code(device: TOTPDevice) -> str:
+    """A code the device will still accept: authenticator codes are single-use, so a second login within the
+    same 30 seconds takes the next period's code (within django-otp's one-step tolerance)."""
+    import time
+
+    device.refresh_from_db()
+    now_t = int((time.time() - device.t0) // device.step)
+    return current_code(device, steps_ahead=max(0, device.last_t + 1 - now_t))
+
+
+def pass_second_factor(client, user: User) -> None:
+    """Mark a force-logged-in test client's session as having passed its second factor, as the login's
+    verify step does. Tests of the step itself go through the real page (tests/accounts/test_second_factor.py)."""
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = make_authenticator(user).persistent_id
+    session.save()
+
+
 def membership_for(org: Organization) -> Membership:
     return Membership.objects.create(organization=org, user=make_user(), role=Role.VIEWER)
 
@@ -39,4 +73,15 @@ def audit_event_for(org: Organization) -> AuditEvent:
     )
 
 
+def make_api_token(user: User, name: str = "script", **extra) -> tuple[ApiToken, str]:
+    """A token for someone whose role needs no code (tests of required roles pass otp_code themselves)."""
+    return api_tokens.issue_token(user=user, name=name, **extra)
+
+
+def api_token_for(_created: dict) -> ApiToken:
+    # Tokens belong to a person, not a firm: the route matrix's 404 test for them lives in test_api_tokens.py.
+    return make_api_token(make_user())[0]
+
+
 FACTORIES = {Membership: membership_for, AuditEvent: audit_event_for}
+GLOBAL_FACTORIES = {ApiToken: api_token_for}
