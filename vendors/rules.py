@@ -25,7 +25,8 @@ F6      vendor.data_location, vendor.jurisdiction,             offshore, no Kore
                                                                backup 2; domestic 1
 F7      organisation kind, service.is_core_business,           core business at a regulated firm or a VASP's
         service.trading_path                                   trading path 5; core business elsewhere 4;
-                                                               regulated outsourcing 3; fintech 2; other 1
+                                                               regulated outsourcing 3 (banks, securities,
+                                                               insurers, card, e-finance, VASPs); other 1
 F8      vendor.subcontractors, vendor.undisclosed_subcontr.    undisclosed critical subcontractors 5; known
                                                                subcontractors 3; none 1
 ======  =====================================================  ===============================================
@@ -47,7 +48,8 @@ from vendors.choices import EDGE_ROLES
 SCORE_WEIGHTS = {"F1": 2, "F2": 2, "F3": 1, "F4": 2, "F5": 2, "F6": 1, "F7": 1, "F8": 1}
 T1_SCORE, T2_SCORE, T3_SCORE = 42, 30, 20
 G3_USERS = 10_000
-REGULATED_KINDS = frozenset({"bank", "securities", "insurance", "card", "vasp"})
+# Firms under the EFSR or the VAUPA: e-finance operators (전자금융업자, kind "fintech") are EFSR firms too.
+REGULATED_KINDS = frozenset({"bank", "securities", "insurance", "card", "fintech", "vasp"})
 SWITCH_TIME_FACTOR = {"lt_1d": 1, "lt_1w": 2, "1w_4w": 3, "1m_3m": 4, "gt_3m": 5}
 DEFAULT_TEST_WINDOW_MONTHS = 12
 
@@ -148,8 +150,6 @@ def _f7(i: TierInputs) -> int:
         return 4
     if regulated:
         return 3
-    if i.firm_kind == "fintech":
-        return 2
     return 1
 
 

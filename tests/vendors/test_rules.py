@@ -309,3 +309,11 @@ def test_adding_a_recent_fast_passed_test_never_adds_a_reason(measures, rto, tie
     assert after - before <= {"shared_upstream"}
     assert "no_recent_pass" not in after
     assert "slower_than_rto" not in after
+
+
+def test_e_finance_operators_are_regulated_for_f7_like_banks():
+    # 전자금융업자 fall under the EFSR (Art. 14-2 cloud procedure, Art. 23 RTO), so their outsourcing is reportable.
+    for kind in ("fintech", "bank"):
+        assert compute_tier(replace(LOW, firm_kind=kind)).factors["F7"] == 3, kind
+        assert compute_tier(replace(LOW, firm_kind=kind, is_core_business=True)).factors["F7"] == 5, kind
+    assert compute_tier(replace(LOW, firm_kind="other")).factors["F7"] == 1
