@@ -1,6 +1,7 @@
 """The demo register: realistic, idempotent, and showing the 18 Nov story on the dashboard."""
 
 import time
+from collections import Counter
 
 import pytest
 
@@ -74,3 +75,18 @@ def test_the_18_november_outage_has_incidents_with_different_downtimes(demo_worl
         for slug in ("dalbit", "pado")
     }
     assert downtimes["dalbit"] > downtimes["pado"]
+
+
+def test_the_demo_registers_have_a_realistic_tier_spread(demo_world):
+    # Pinned: a change to the rubric or the demo data that moves a dependency's tier shows up here.
+    tiers = Counter(
+        d.tier for org in demo_world.orgs.values() for d in Dependency.objects.for_org(org)
+    )
+    assert tiers == {"T1": 57, "T2": 10, "T3": 73, "T4": 6}
+    assert tiers["T1"] <= 0.4 * sum(tiers.values())
+
+
+def test_the_monitoring_tool_on_the_exchange_web_front_is_not_t1(demo_world):
+    dep = Dependency.objects.for_org(demo_world.orgs["dalbit"]).get(service__reference="WEB", role="monitoring")
+    assert dep.tier_gates == []
+    assert dep.tier in ("T3", "T4")

@@ -63,7 +63,6 @@ def test_each_gate_forces_t1_with_its_code():
     cases = {
         "G1": replace(LOW, shares_unique_id=True),
         "G2": replace(LOW, is_core_business=True),
-        "G3": replace(LOW, customer_facing=True, customers_affected=10_000),
         "G4": replace(LOW, firm_kind="vasp", trading_path=True),
         "G5": replace(LOW, priority_contract=True),
     }
@@ -74,9 +73,44 @@ def test_each_gate_forces_t1_with_its_code():
         assert result.reasons
 
 
-def test_g3_needs_ten_thousand_users_and_a_customer_facing_service():
-    assert "G3" not in compute_tier(replace(LOW, customer_facing=True, customers_affected=9_999)).gates
-    assert "G3" not in compute_tier(replace(LOW, customer_facing=False, customers_affected=50_000)).gates
+def test_ten_thousand_users_is_a_reporting_threshold_not_a_gate():
+    # EFSR Art. 73 uses 10,000 users to decide whether an outage is reported; it scores F1, it is no gate.
+    result = compute_tier(replace(LOW, customer_facing=True, customers_affected=200_000))
+    assert result.gates == []
+    assert result.factors["F1"] == 5
+    assert result.tier != "T1"
+
+
+# The gates judge the work the dependency outsources, not its vendor or its service (regulation.md §5.1).
+EXCHANGE_WEB = replace(
+    LOW, firm_kind="vasp", is_core_business=True, customer_facing=True, trading_path=True,
+    customers_affected=800_000, max_tolerable_downtime_minutes=120,
+)
+
+
+def test_a_monitoring_tool_on_an_exchange_web_front_is_not_gated():
+    monitoring = replace(EXCHANGE_WEB, role="monitoring", failure_stops_service=False)
+    result = compute_tier(monitoring)
+    assert result.gates == []
+    assert result.tier in ("T3", "T4")
+    # No customer is cut off and no recovery-time target is at stake when it fails.
+    assert result.factors["F1"] == 1 and result.factors["F2"] == 1
+
+
+def test_the_hosting_that_stops_the_exchange_web_front_is_g2_and_g4():
+    assert compute_tier(replace(EXCHANGE_WEB, role="hosting")).gates == ["G2", "G4"]
+
+
+def test_g1_needs_the_work_to_process_the_sensitive_data_shared_with_the_vendor():
+    vendor_holds_ids = replace(LOW, shares_unique_id=True, shares_personal_credit=True)
+    assert compute_tier(vendor_holds_ids).gates == ["G1"]
+    other_work = compute_tier(replace(vendor_holds_ids, processes_shared_data=False))
+    assert other_work.gates == []
+    assert other_work.factors["F3"] == 1
+
+
+def test_a_failure_that_only_degrades_a_core_business_is_not_g2():
+    assert compute_tier(replace(LOW, is_core_business=True, failure_stops_service=False)).gates == []
 
 
 def test_g4_applies_only_to_vasps():
@@ -149,7 +183,9 @@ inputs_strategy = st.builds(
     korean_entity=st.booleans(),
     subcontractor_count=st.integers(0, 5),
     undisclosed_subcontractors=st.booleans(),
-    role=st.sampled_from(["hosting", "cdn", "dns", "waf", "ddos_bot", "kyc", "other"]),
+    role=st.sampled_from(["hosting", "cdn", "dns", "waf", "ddos_bot", "kyc", "monitoring", "other"]),
+    failure_stops_service=st.booleans(),
+    processes_shared_data=st.booleans(),
     substitutability=st.sampled_from(["lt_1d", "lt_1w", "1w_4w", "1m_3m", "gt_3m"]),
     services_on_same_provider=st.integers(1, 12),
 )
