@@ -28,6 +28,7 @@ from market import concentration, rules
 from market.tuning import analytic
 from review.models import Submission, SubmittedDependency, SubmittedIncident
 from vendors.models import ProviderCatalog
+from vendors.rules import CRITICAL_TIER
 
 TOP = 25
 ROW_FIELDS = (
@@ -108,7 +109,7 @@ def per_field(user: User, field: str, firm_kind: str = "") -> list[dict]:
 def category_hhi(user: User, firm_kind: str = "") -> list[dict]:
     """Per category, HHI over providers' shares of critical dependencies (counts come from SQL)."""
     counts = (
-        latest_dependencies(user, firm_kind).filter(importance="critical")
+        latest_dependencies(user, firm_kind).filter(tier=CRITICAL_TIER)
         .values("provider_category", "provider_id").annotate(n=Count("id"))
     )
     by_cat: dict[str, list[int]] = defaultdict(list)
@@ -126,7 +127,7 @@ def category_hhi(user: User, firm_kind: str = "") -> list[dict]:
 def category_hhi_trend(user: User, firm_kind: str = "") -> dict[str, list[tuple[str, float]]]:
     """HHI per category per month of submission, over every (non-withdrawn) submission."""
     qs = SubmittedDependency.objects.across_firms(user).exclude(submission__decision="withdrawn").filter(
-        importance="critical")
+        tier=CRITICAL_TIER)
     if firm_kind:
         qs = qs.filter(firm_kind=firm_kind)
     rows = qs.values("provider_category", "provider_id", month=TruncMonth("submission__submitted_at")).annotate(

@@ -61,7 +61,10 @@ MANY_USERS = 10_000
 # Firms under the EFSR or the VAUPA: e-finance operators (전자금융업자, kind "fintech") are EFSR firms too.
 REGULATED_KINDS = frozenset({"bank", "securities", "insurance", "card", "fintech", "vasp"})
 SWITCH_TIME_FACTOR = {"lt_1d": 1, "lt_1w": 2, "1w_4w": 3, "1m_3m": 4, "gt_3m": 5}
+# How far back a failover test counts as evidence when the tier sets no interval (T3, T4, not yet computed).
 DEFAULT_TEST_WINDOW_MONTHS = 12
+# Drills that ran the switch-over to the end, so their recovery time says how fast the fallback is.
+COMPLETED_RESULTS = frozenset({"pass", "partial"})
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,21 @@ def failover_test_interval_months(tier: str | None) -> int | None:
     return {"T1": 12, "T2": 24}.get(tier or "")
 
 
+def failover_test_window_months(tier: str | None) -> int:
+    """How old a failover test may be and still count, for this tier: its test interval, else 12 months.
+
+    The one window of the product: the SPOF rule, the submitted snapshot (``tested_redundancy``) and,
+    through the snapshot, the market simulation all use it.
+    """
+    return failover_test_interval_months(tier) or DEFAULT_TEST_WINDOW_MONTHS
+
+
+def failover_test_window_start(tier: str | None, today: datetime.date) -> datetime.date:
+    """The oldest test date that still counts on ``today``."""
+    return months_before(today, failover_test_window_months(tier))
+
+
+
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same calendar day ``months`` earlier (clamped to the month's last day)."""
     total = day.year * 12 + day.month - 1 - months
@@ -285,7 +303,6 @@ class DependencyFacts:
     dependency_id: int
     service_id: int
     service_name: str
-    service_importance: str
     service_rto_minutes: int
     vendor_name: str
     provider_id: int | None = None
@@ -307,7 +324,16 @@ class SpofFinding:
 
 
 SPOF_REASONS = ("no_measure", "strategy_none", "no_recent_pass", "slower_than_rto", "shared_upstream")
-SPOF_IMPORTANCE = {"critical": "critical", "important": "high"}
+# The one criticality notion of Backstop: the dependency's tier (override, else computed). The service's
+# hand-entered importance is an input to the tier (F5), never a second opinion. T1 is "critical" and T2
+# "important" wherever the product counts critical services or dependencies (SPOFs, concentration, exit plans).
+CRITICAL_TIER, IMPORTANT_TIER = "T1", "T2"
+SPOF_SEVERITY = {CRITICAL_TIER: "critical", IMPORTANT_TIER: "high"}
+
+
+def spof_severity(tier: str | None) -> str | None:
+    """How bad a single point of failure of a dependency of this tier is; None when the tier is not checked."""
+    return SPOF_SEVERITY.get(tier or "")
 
 
 def _shared_upstreams(dep: DependencyFacts, m: MeasureFacts) -> list[str]:
@@ -322,18 +348,43 @@ def _shared_upstreams(dep: DependencyFacts, m: MeasureFacts) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def recent_passes(dep: DependencyFacts, today: datetime.date) -> list[TestFacts]:
+    """Passed tests of real measures within the dependency's test window."""
+    since = failover_test_window_start(dep.tier, today)
+    return [t for m in dep.measures if m.strategy != "none" for t in m.tests
+            if t.result == "pass" and since <= t.tested_on <= today]
+
+
+def tested_recovery_minutes(dep: DependencyFacts, today: datetime.date) -> int | None:
+    """How fast the fallback recovers, as the latest evidence says; None when no drill in the window timed it.
+
+    Each real measure is judged on its latest completed, timed drill in the window, so a degraded
+    latest drill is not hidden by a better older one; the fastest measure is the dependency's recovery.
+    """
+    since = failover_test_window_start(dep.tier, today)
+    latest = []
+    for m in dep.measures:
+        if m.strategy == "none":
+            continue
+        timed = [t for t in m.tests if t.result in COMPLETED_RESULTS and t.achieved_recovery_minutes is not None
+                 and since <= t.tested_on <= today]
+        if timed:
+            # Two drills on one day: the slower one, the cautious reading.
+            latest.append(max(timed, key=lambda t: (t.tested_on, t.achieved_recovery_minutes)))
+    return min((t.achieved_recovery_minutes for t in latest), default=None)
+
+
 def spof_reasons(dep: DependencyFacts, today: datetime.date) -> list[tuple[str, str]]:
-    """(reason code, message) for one dependency, whatever the service's importance."""
+    """(reason code, message) for one dependency, whatever its tier."""
     real = [m for m in dep.measures if m.strategy != "none"]
     if not dep.measures:
         return [("no_measure", gettext("No redundancy measure is recorded."))]
     if not real:
         return [("strategy_none", gettext("The only redundancy measure is 'none'."))]
     reasons: list[tuple[str, str]] = []
-    months = failover_test_interval_months(dep.tier) or DEFAULT_TEST_WINDOW_MONTHS
-    since = months_before(today, months)
+    months = failover_test_window_months(dep.tier)
     passed = [t for m in real for t in m.tests if t.result == "pass"]
-    recent = [t for t in passed if since <= t.tested_on <= today]
+    recent = recent_passes(dep, today)
     if not recent:
         if not any(m.tests for m in real):
             msg = gettext("The failover has never been tested.")
@@ -344,11 +395,11 @@ def spof_reasons(dep: DependencyFacts, today: datetime.date) -> list[tuple[str, 
         else:
             msg = gettext("No failover test has passed.")
         reasons.append(("no_recent_pass", msg))
-    timed = [t.achieved_recovery_minutes for t in (recent or passed) if t.achieved_recovery_minutes is not None]
-    if timed and min(timed) > dep.service_rto_minutes:
+    recovery = tested_recovery_minutes(dep, today)
+    if recovery is not None and recovery > dep.service_rto_minutes:
         reasons.append(("slower_than_rto", gettext(
-            "The best tested recovery time (%(achieved)s min) exceeds the service's RTO (%(rto)s min)."
-        ) % {"achieved": min(timed), "rto": dep.service_rto_minutes}))
+            "The latest tested recovery time (%(achieved)s min) exceeds the service's RTO (%(rto)s min)."
+        ) % {"achieved": recovery, "rto": dep.service_rto_minutes}))
     for m in real:
         shared = _shared_upstreams(dep, m)
         if shared:
@@ -359,10 +410,10 @@ def spof_reasons(dep: DependencyFacts, today: datetime.date) -> list[tuple[str, 
 
 
 def find_single_points_of_failure(deps: list[DependencyFacts], today: datetime.date) -> list[SpofFinding]:
-    """Critical and important services' dependencies that would take the service down (§5.3 rules 1 and 3)."""
+    """T1 and T2 dependencies that would take their service down (§5.3 rules 1 and 3)."""
     findings = []
     for dep in deps:
-        severity = SPOF_IMPORTANCE.get(dep.service_importance)
+        severity = spof_severity(dep.tier)
         if severity is None:
             continue
         for code, message in spof_reasons(dep, today):

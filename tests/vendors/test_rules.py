@@ -14,6 +14,8 @@ from vendors.rules import (
     compute_tier,
     failover_test_interval_months,
     failover_test_overdue,
+    failover_test_window_months,
+    failover_test_window_start,
     find_single_points_of_failure,
     months_before,
     tier_for_score,
@@ -212,12 +214,11 @@ def test_removing_a_gate_never_raises_the_tier(inputs):
 # --- single points of failure -------------------------------------------------------------------
 
 
-def dep(measures=(), importance="critical", rto=60, tier="T1", **extra) -> DependencyFacts:
+def dep(measures=(), rto=60, tier="T1", **extra) -> DependencyFacts:
     return DependencyFacts(
         dependency_id=1,
         service_id=2,
         service_name="Exchange web",
-        service_importance=importance,
         service_rto_minutes=rto,
         vendor_name="Cloudflare",
         provider_id=10,
@@ -275,8 +276,36 @@ def test_a_recovery_slower_than_the_rto_is_a_spof():
     assert "90" in findings[0].message and "60" in findings[0].message
 
 
-def test_the_best_passed_recovery_counts():
+def test_a_faster_latest_drill_clears_an_older_slow_one():
     assert reasons(dep([measure(tests=[passed(minutes=90), passed(days_ago=10, minutes=20)])])) == []
+
+
+def test_a_degraded_latest_drill_shows_even_after_a_fast_one():
+    drills = [passed(days_ago=200, minutes=35), passed(days_ago=10, minutes=90)]
+    findings = find_single_points_of_failure([dep([measure(tests=drills)], rto=60)], TODAY)
+    assert [f.reason for f in findings] == ["slower_than_rto"]
+    assert "90" in findings[0].message
+
+
+def test_a_partial_latest_drill_is_judged_on_its_recovery_time_too():
+    drills = [passed(days_ago=200, minutes=35), passed(days_ago=10, minutes=150, result="partial")]
+    assert reasons(dep([measure(tests=drills)], rto=60)) == ["slower_than_rto"]
+
+
+def test_each_measure_is_judged_on_its_latest_drill_and_the_fastest_counts():
+    slow = measure(tests=[passed(days_ago=5, minutes=90)])
+    fast = replace(measure(tests=[passed(days_ago=300, minutes=90), passed(days_ago=40, minutes=20)]), measure_id=6)
+    assert reasons(dep([slow, fast], rto=60)) == []
+
+
+def test_the_test_window_is_the_tier_interval_and_twelve_months_otherwise():
+    assert [failover_test_window_months(t) for t in ("T1", "T2", "T3", "T4", "")] == [12, 24, 12, 12, 12]
+    assert failover_test_window_start("T2", TODAY) == datetime.date(2024, 1, 15)
+
+
+def test_drills_older_than_the_window_do_not_time_the_recovery():
+    old_slow = measure(tests=[passed(days_ago=400, minutes=300), passed(days_ago=30, minutes=None)])
+    assert reasons(dep([old_slow], rto=60)) == []
 
 
 def test_recorded_shared_upstreams_are_a_hidden_spof():
@@ -298,12 +327,13 @@ def test_an_alternate_sharing_an_upstream_with_the_primary_is_a_hidden_spof():
     assert "AWS" in findings[0].message
 
 
-def test_services_of_other_importance_are_not_checked():
-    assert reasons(dep(importance="other")) == []
+def test_t3_and_t4_dependencies_are_not_checked():
+    assert reasons(dep(tier="T3")) == []
+    assert reasons(dep(tier="T4")) == []
 
 
-def test_important_services_are_high_severity():
-    assert find_single_points_of_failure([dep(importance="important")], TODAY)[0].severity == "high"
+def test_t2_dependencies_are_high_severity():
+    assert find_single_points_of_failure([dep(tier="T2")], TODAY)[0].severity == "high"
 
 
 measure_strategy = st.builds(
