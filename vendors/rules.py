@@ -313,14 +313,29 @@ class DependencyFacts:
 
 
 @dataclass(frozen=True)
+class SpofReason:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class SpofFinding:
+    """One single point of failure: a dependency, with every reason it would take its service down."""
+
     dependency_id: int
     service_id: int
     service_name: str
     vendor_name: str
-    reason: str
-    message: str
     severity: str
+    reasons: tuple[SpofReason, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    @property
+    def message(self) -> str:
+        return " ".join(r.message for r in self.reasons)
 
 
 SPOF_REASONS = ("no_measure", "strategy_none", "no_recent_pass", "slower_than_rto", "shared_upstream")
@@ -410,16 +425,18 @@ def spof_reasons(dep: DependencyFacts, today: datetime.date) -> list[tuple[str, 
 
 
 def find_single_points_of_failure(deps: list[DependencyFacts], today: datetime.date) -> list[SpofFinding]:
-    """T1 and T2 dependencies that would take their service down (§5.3 rules 1 and 3)."""
+    """T1 and T2 dependencies that would take their service down (§5.3 rules 1 and 3), one item each."""
     findings = []
     for dep in deps:
         severity = spof_severity(dep.tier)
         if severity is None:
             continue
-        for code, message in spof_reasons(dep, today):
+        reasons = spof_reasons(dep, today)
+        if reasons:
             findings.append(SpofFinding(
                 dependency_id=dep.dependency_id, service_id=dep.service_id, service_name=dep.service_name,
-                vendor_name=dep.vendor_name, reason=code, message=message, severity=severity,
+                vendor_name=dep.vendor_name, severity=severity,
+                reasons=tuple(SpofReason(code, message) for code, message in reasons),
             ))
     return findings
 

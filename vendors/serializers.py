@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Membership, User
-from vendors import services
+from vendors import rules, services
 from vendors.choices import CatalogStatus
 from vendors.models import (
     BusinessService,
@@ -210,11 +210,17 @@ class OutageEventSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "name_ko", "provider", "started_at", "ended_at", "description", "duration_minutes"]
 
 
+class SpofReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=rules.SPOF_REASONS)
+    message = serializers.CharField()
+
+
 class SpofSerializer(serializers.Serializer):
+    """One single point of failure per dependency, with all its reasons."""
+
     dependency_id = serializers.IntegerField()
     service_id = serializers.IntegerField()
     service_name = serializers.CharField()
     vendor_name = serializers.CharField()
-    reason = serializers.CharField()
-    message = serializers.CharField()
     severity = serializers.CharField()
+    reasons = SpofReasonSerializer(many=True)

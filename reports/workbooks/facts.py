@@ -134,5 +134,5 @@ def redundancy_chunk(organization: Organization, dependency_ids: list[int], toda
         ))
     reasons: dict[int, list[str]] = {}
     for finding in rules.find_single_points_of_failure(facts, today):
-        reasons.setdefault(finding.dependency_id, []).append(finding.message)
+        reasons[finding.dependency_id] = [r.message for r in finding.reasons]
     return MatrixChunk(dependencies, dict(lines), reasons)

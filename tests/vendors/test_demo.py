@@ -50,7 +50,8 @@ def test_seeding_twice_creates_nothing_new(demo_world):
 
 def test_the_exchange_without_a_cdn_failover_shows_spofs_and_the_other_does_not(demo_world):
     dalbit = {
-        (f.service_name, f.vendor_name, f.reason) for f in selectors.single_points_of_failure(demo_world.orgs["dalbit"])
+        (f.service_name, f.vendor_name, code)
+        for f in selectors.single_points_of_failure(demo_world.orgs["dalbit"]) for code in f.codes
     }
     assert any("거래소 웹" in s and "Cloudflare" in v for s, v, _ in dalbit)
     pado = selectors.single_points_of_failure(demo_world.orgs["pado"])
@@ -61,7 +62,7 @@ def test_the_exchange_without_a_cdn_failover_shows_spofs_and_the_other_does_not(
 
 def test_one_firm_has_a_hidden_spof_through_a_shared_dns(demo_world):
     reasons = [
-        f for f in selectors.single_points_of_failure(demo_world.orgs["hanbit"]) if f.reason == "shared_upstream"
+        f for f in selectors.single_points_of_failure(demo_world.orgs["hanbit"]) if "shared_upstream" in f.codes
     ]
     assert reasons
     assert "NS1" in reasons[0].message

@@ -46,7 +46,7 @@ def test_an_alternate_running_on_the_primary_is_found_through_the_catalog(world)
     dep = make_chain(world.firm_a)
     alternate = dep.measures.get().alternate_provider
     alternate.upstreams.add(dep.vendor.catalog)
-    assert [f.reason for f in selectors.single_points_of_failure(world.firm_a)] == ["shared_upstream"]
+    assert [c for f in selectors.single_points_of_failure(world.firm_a) for c in f.codes] == ["shared_upstream"]
 
 
 def test_contracts_ending_within_ninety_days(world):
@@ -102,7 +102,7 @@ def test_the_dashboard_page_lists_the_spof(world, as_user):
 def test_measure_strategy_none_is_reported(world):
     dep = make_dependency(world.firm_a, vendor=make_vendor(world.firm_a, catalog=make_provider()))
     make_measure(world.firm_a, dependency=dep, strategy="none")
-    assert [f.reason for f in selectors.single_points_of_failure(world.firm_a)] == ["strategy_none"]
+    assert [c for f in selectors.single_points_of_failure(world.firm_a) for c in f.codes] == ["strategy_none"]
 
 
 # One criticality notion: the dependency's computed tier (service importance is only an input to it).
@@ -171,6 +171,6 @@ def test_the_snapshot_records_the_recovery_time_the_spof_rule_judged(world):
     dep = make_chain(world.firm_a, tested_days_ago=200, achieved=35, rto=60)
     make_failover_test(world.firm_a, measure=dep.measures.get(), achieved_recovery_minutes=90,
                        tested_on=timezone.localdate() - datetime.timedelta(days=10))
-    assert [f.reason for f in selectors.single_points_of_failure(world.firm_a)] == ["slower_than_rto"]
+    assert [c for f in selectors.single_points_of_failure(world.firm_a) for c in f.codes] == ["slower_than_rto"]
     (row,), _ = register_rows(world.firm_a, timezone.localdate())
     assert (row["best_recovery_minutes"], row["tested_redundancy"], row["is_spof"]) == (90, False, True)
