@@ -2,9 +2,10 @@
 and the hand-made ones officers record.
 
 Automatic findings carry a stable ``source_key`` (``answer:<assessment>:<requirement>``,
-``spof:<dependency>:<reason>``): each sync updates the same row instead of adding another. When the
-cause goes away (the answer becomes compliant or N/A, the SPOF is fixed) the finding is resolved; if it
-comes back, it is reopened. A risk-accepted finding keeps its acceptance until it expires.
+``spof:<dependency>``, one per dependency with all its reasons): each sync updates the same row instead
+of adding another. When the cause goes away (the answer becomes compliant or N/A, the SPOF is fixed)
+the finding is resolved; if it comes back, it is reopened. A risk-accepted finding keeps its acceptance
+until it expires.
 
 Severity of an answer finding (:func:`answer_severity`):
 
@@ -19,6 +20,7 @@ partial            high            medium / low / low
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -176,10 +178,38 @@ def sync_spof_findings(
         }
         if assessment is not None:
             wanted["assessment"] = assessment
-        wanted_by_key[f"spof:{spof.dependency_id}:{spof.reason}"] = wanted
-    existing = {f.source_key: f for f in Finding.objects.for_org(organization).filter(source=FindingSource.SPOF)}
-    _merge(organization, FindingSource.SPOF, existing, wanted_by_key, counts)
+        wanted_by_key[spof_key(spof.dependency_id)] = wanted
+    with transaction.atomic():
+        _rekey_per_reason_findings(organization, counts)
+        existing = {f.source_key: f for f in Finding.objects.for_org(organization).filter(source=FindingSource.SPOF)}
+        _merge(organization, FindingSource.SPOF, existing, wanted_by_key, counts)
     return counts
+
+
+def spof_key(dependency_id: int) -> str:
+    return f"spof:{dependency_id}"
+
+
+def _rekey_per_reason_findings(organization: Organization, counts: dict) -> None:
+    """Findings used to be raised once per reason (``spof:<dependency>:<reason>``): one per dependency now.
+
+    One of a dependency's old findings (an open one first, then the oldest) takes the dependency's key,
+    keeping its owner, plan and history; the others keep their old keys, which no SPOF wants any more,
+    so the merge resolves them.
+    """
+    rows = list(Finding.objects.for_org(organization).filter(source=FindingSource.SPOF).order_by("id"))
+    current = {f.source_key for f in rows}
+    legacy: dict[str, list[Finding]] = defaultdict(list)
+    for finding in rows:
+        if finding.source_key.count(":") == 2:
+            legacy[finding.source_key.split(":")[1]].append(finding)
+    for dependency_id, olds in legacy.items():
+        if spof_key(dependency_id) in current:
+            continue
+        keeper = min(olds, key=lambda f: (f.status in CLOSED_FINDING_STATUSES, f.pk))
+        keeper.source_key = spof_key(dependency_id)
+        _save_auto(keeper)
+        counts["updated"] += 1
 
 
 # --- findings by hand, and their lifecycle ---------------------------------------------------------

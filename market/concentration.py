@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import Case, CharField, Count, F, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
+from vendors.rules import CRITICAL_TIER, IMPORTANT_TIER
+
 _BASE_KEYS = {
     "b_provider": F("provider_id"), "b_category": F("provider_category"), "b_country": F("provider_country"),
     "b_parent": Coalesce(NullIf("provider_parent", Value("")), "provider__legal_name", output_field=CharField()),
@@ -36,9 +38,10 @@ def _base_sql(qs: QuerySet) -> tuple[str, tuple]:
     base = qs.values(b_provider=F("provider_id"), b_location=F("data_location"), g_org=F("organization_id"),
                      g_svc=F("service_reference")).annotate(
         **carried,
-        # Importance is a service's: every row of a base group has the same one.
-        g_crit=Max(Case(When(importance="critical", then=Value(1)), default=Value(0))),
-        g_imp=Max(Case(When(importance="important", then=Value(1)), default=Value(0))),
+        # A service is critical on a provider when one of its dependencies there is T1 (the one criticality
+        # notion, vendors.rules), important when one is T2; _branch keeps the two apart.
+        g_crit=Max(Case(When(tier=CRITICAL_TIER, then=Value(1)), default=Value(0))),
+        g_imp=Max(Case(When(tier=IMPORTANT_TIER, then=Value(1)), default=Value(0))),
         g_deps=Count("id"),
         g_tested=Count("id", filter=Q(tested_redundancy=True)),
     )
@@ -51,7 +54,8 @@ def _branch(name: str, columns: dict[str, str]) -> str:
     return (
         f"SELECT '{name}', {padded}, COUNT(*), SUM(crit), SUM(imp), SUM(deps), SUM(tested) FROM ("  # noqa: S608
         f"SELECT {cols}, g_org, MAX(crit) AS crit, MAX(imp) AS imp, SUM(deps) AS deps, SUM(tested) AS tested "
-        f"FROM (SELECT {cols}, g_org, g_svc, MAX(g_crit) AS crit, MAX(g_imp) AS imp, SUM(g_deps) AS deps, "
+        f"FROM (SELECT {cols}, g_org, g_svc, MAX(g_crit) AS crit, MAX(g_imp) * (1 - MAX(g_crit)) AS imp, "
+        "SUM(g_deps) AS deps, "
         f"SUM(g_tested) AS tested FROM base GROUP BY {cols}, g_org, g_svc) per_service "
         f"GROUP BY {cols}, g_org) per_firm GROUP BY {cols}"
     )

@@ -10,7 +10,7 @@ OUTCOME_LABELS = {
 }
 REASON_LABELS = {
     "no_redundancy": _("no redundancy measure"),
-    "untested": _("redundancy never tested (or not within 12 months)"),
+    "untested": _("redundancy never tested (or not within its test interval)"),
     "test_failed": _("last failover test failed"),
     "hidden_spof": _("hidden single point of failure: the alternate fails too"),
     "slower_than_rto": _("tested, but recovery is slower than the RTO"),

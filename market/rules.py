@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vendors import reporting
+from vendors.rules import CRITICAL_TIER, IMPORTANT_TIER
 
 NOT_AFFECTED = "not_affected"
 COVERED = "covered"
@@ -303,13 +304,13 @@ def _group_counts(rows: list[Mapping], key) -> list[dict]:
     groups: dict[Hashable, dict] = {}
     for row in rows:
         g = groups.setdefault(key(row), {"crit": set(), "imp": set(), "dependencies": 0, "tested": 0})
-        if row.get("importance") == "critical":
+        if row.get("tier") == CRITICAL_TIER:
             g["crit"].add(row["service_reference"])
-        elif row.get("importance") == "important":
+        elif row.get("tier") == IMPORTANT_TIER:
             g["imp"].add(row["service_reference"])
         g["dependencies"] += 1
         g["tested"] += bool(row.get("tested_redundancy"))
-    out = [{"key": k, "critical_services": len(g["crit"]), "important_services": len(g["imp"]),
+    out = [{"key": k, "critical_services": len(g["crit"]), "important_services": len(g["imp"] - g["crit"]),
             "dependencies": g["dependencies"], "tested": g["tested"],
             "tested_share": round(100 * g["tested"] / g["dependencies"]) if g["dependencies"] else 0}
            for k, g in groups.items()]
@@ -322,7 +323,7 @@ def firm_concentration(rows: Iterable[Mapping], legal_names: Mapping[int, str] |
     names = legal_names or {}
     by_cat: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
-        if row.get("importance") == "critical":
+        if row.get("tier") == CRITICAL_TIER:
             by_cat[row.get("provider_category", "")][row["provider_id"]] += 1
     categories = sorted(({"category": cat, "hhi": hhi_from_counts(c.values()),
                           "band": hhi_band(hhi_from_counts(c.values())), "providers": len(c),

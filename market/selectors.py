@@ -28,6 +28,7 @@ from market import concentration, rules
 from market.tuning import analytic
 from review.models import Submission, SubmittedDependency, SubmittedIncident
 from vendors.models import ProviderCatalog
+from vendors.rules import CRITICAL_TIER
 
 TOP = 25
 ROW_FIELDS = (
@@ -142,7 +143,7 @@ def _category_hhi_by_month(user: User, firm_kind: str = "") -> list[tuple[str, d
     if not submissions:
         return []
     counts: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    rows = (SubmittedDependency.objects.across_firms(user).filter(submission__in=subs, importance="critical")
+    rows = (SubmittedDependency.objects.across_firms(user).filter(submission__in=subs, tier=CRITICAL_TIER)
             .values_list("submission_id", "provider_category", "provider_id").annotate(n=Count("id")).order_by())
     for sub_id, cat, provider, n in rows:
         counts[sub_id][cat][provider] = n

@@ -129,10 +129,10 @@ def register_rows(organization, today: datetime.date) -> tuple[list[dict], list[
         best = _strongest(measures)
         tests = [t for m in measures if m.strategy != "none" for t in m.tests.all()]
         last = max(tests, key=lambda t: t.tested_on, default=None)
-        window = rules.months_before(today, 12)
         passes = [t for t in tests if t.result == "pass"]
-        recent_passes = [t for t in passes if t.tested_on >= window]
-        timed = [t.achieved_recovery_minutes for t in recent_passes if t.achieved_recovery_minutes is not None]
+        # The same window and recovery time as the SPOF rule (vendors.rules), so the market sees what the firm saw.
+        recent_passes = rules.recent_passes(fact, today)
+        recovery = rules.tested_recovery_minutes(fact, today)
         reasons = rules.spof_reasons(fact, today)
         shared = sorted({u.pk for m in measures for u in m.shared_upstreams.all()})
         rows.append(
@@ -162,10 +162,11 @@ def register_rows(organization, today: datetime.date) -> tuple[list[dict], list[
                 "last_test_on": last.tested_on if last else None,
                 "last_test_result": last.result if last else "",
                 "last_pass_on": max((t.tested_on for t in passes), default=None),
-                "best_recovery_minutes": min(timed) if timed else None,
-                "tested_redundancy": bool(timed and min(timed) <= dep.service.rto_minutes)
-                or bool(recent_passes and not timed),
-                "is_spof": bool(reasons) and dep.service.importance in ("critical", "important"),
+                # Only with a pass in the window: the simulation reads a recovery time as a working fallback.
+                "best_recovery_minutes": recovery if recent_passes else None,
+                "tested_redundancy": bool(recent_passes)
+                and (recovery is None or recovery <= dep.service.rto_minutes),
+                "is_spof": bool(reasons) and rules.spof_severity(dep.tier) is not None,
                 "spof_reasons": [code for code, _ in reasons],
                 "subcontractor_ids": sorted(s.pk for s in dep.vendor.subcontractors.all()),
             }

@@ -36,7 +36,7 @@ def spof_panel(organization) -> dict:
         for f in findings
     ]
     return _panel("spof", _("Single points of failure"), rows, len(findings),
-                  _("No single point of failure in your critical and important services."), bad=True)
+                  _("No single point of failure among your T1 and T2 dependencies."), bad=True)
 
 
 def contracts_panel(organization) -> dict:
@@ -70,7 +70,7 @@ def exit_plan_panel(organization) -> dict:
     rows = [{"label": v.name, "url": _url("vendors:vendor_detail", v.pk),
              "detail": ngettext("no exit plan", "no exit plan", 1)} for v in vendors]
     return _panel("exit_plans", _("Critical vendors without an exit plan"), rows, len(vendors),
-                  _("Every vendor behind a critical service has an exit plan."), bad=True)
+                  _("Every vendor with a T1 dependency has an exit plan."), bad=True)
 
 
 @dashboard.register

@@ -202,13 +202,18 @@ def seed(world) -> None:
         with acting_as(world.users.get(f"{slug}:officer"), org):
             vendors = {row[0]: _vendor(org, providers, today, row) for row in vendor_rows}
             services = {row[0]: _service(org, row) for row in service_rows}
-            for service_ref, vendor_ref, role, switch_time, measure in dep_rows:
+            for service_ref, vendor_ref, role, switch_time, measure, *flags in dep_rows:
+                work = flags[0] if flags else ""
                 dep, _ = Dependency.objects.for_org(org).get_or_create(
                     organization=org,
                     service=services[service_ref],
                     vendor=vendors[vendor_ref],
                     role=role,
-                    defaults={"substitutability": switch_time},
+                    defaults={
+                        "substitutability": switch_time,
+                        "failure_stops_service": "d" not in work,
+                        "processes_shared_data": "x" not in work,
+                    },
                 )
                 if measure is not None:
                     _measure(org, dep, providers, today, measure)

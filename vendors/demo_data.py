@@ -2,9 +2,13 @@
 
 Services: (ref, name, importance, core business, customer-facing, trading path, RTO, max downtime, customers).
 Vendors: (ref, catalog key, contract name, data shared flags u/c/t/k, contract days left, exit plan, priority).
-Dependencies: (service ref, vendor ref, role, substitutability, measure), measure =
+Dependencies: (service ref, vendor ref, role, substitutability, measure[, work]), measure =
   None (no measure) | (strategy, alternate key or "in_house" or None, switch minutes, tests, shared upstream keys),
-  tests = ((days ago, result, achieved minutes), ...).
+  tests = ((days ago, result, achieved minutes), ...); work flags: "d" its failure only degrades the service
+  (monitoring, chat), "x" this work does not process the data shared with the vendor.
+
+Besides the headline chains, each firm keeps the long tail every real register has (monitoring,
+collaboration, endpoint security, office lines): most of a register is not critical.
 """
 
 EXCHANGE_SERVICES = [
@@ -18,6 +22,8 @@ EXCHANGE_SERVICES = [
      240, 1440, 0),
     ("MKT", "시세 API (Market data API)", "important", False, True, False, 120, 480, 30_000),
     ("CS", "고객센터 (Customer support)", "other", False, True, False, 1440, 4320, 2_000),
+    ("OPS", "사내 업무와 협업 (Internal operations and collaboration)", "other", False, False, False,
+     1440, 4320, 0),
 ]
 
 EXCHANGE_VENDORS = [
@@ -26,7 +32,7 @@ EXCHANGE_VENDORS = [
     ("FB", "fireblocks", "Fireblocks wallet infrastructure", "k", 500, True, True),
     ("KODA", "koda", "KODA cold-wallet custody", "k", 60, False, True),
     ("CHA", "chainalysis", "Chainalysis KYT", "t", 300, False, False),
-    ("CODE", "code-vasp", "CODE travel-rule network", "ut", 365, False, False),
+    ("CODE", "code-vasp", "CODE travel-rule network", "t", 365, False, False),
     ("NICE", "nice-info", "NICE identity verification", "uc", 200, False, False),
     ("SUM", "sumsub", "Sumsub liveness check", "u", 45, False, False),
     ("NS1", "ns1", "NS1 managed DNS", "", 500, False, False),
@@ -38,7 +44,8 @@ EXCHANGE_VENDORS = [
     ("KT", "kt", "KT internet lines", "", 600, False, False),
     ("KINX", "kinx", "KINX IDC colocation", "", 800, False, False),
     ("OAI", "openai", "OpenAI API (support chatbot)", "", 150, False, False),
-    ("SF", "salesforce", "Salesforce Service Cloud", "u", 330, False, False),
+    ("SF", "salesforce", "Salesforce Service Cloud", "", 330, False, False),
+    ("ATL", "atlassian", "Atlassian Jira and Confluence", "", 200, False, False),
 ]
 
 _ALWAYS = [
@@ -50,11 +57,28 @@ _ALWAYS = [
     ("KYC", "NICE", "kyc", "1w_4w", ("active_passive", "kcb", 10, ((60, "pass", 8),), ())),
     ("KYC", "SUM", "kyc", "1w_4w", None),
     ("TRAVEL", "CODE", "other", "1m_3m", ("manual_workaround", None, 240, (), ())),
-    ("MKT", "AWS", "hosting", "1m_3m", ("warm_standby", "in_house", 60, ((40, "pass", 35),), ())),
+    ("MKT", "AWS", "hosting", "1m_3m", ("warm_standby", "in_house", 60, ((40, "pass", 35),), ()), "x"),
     ("CS", "SF", "other", "1w_4w", None),
     ("CS", "OAI", "ai_inference", "lt_1w", ("manual_workaround", None, 5, (), ())),
     ("APP", "SKT", "authentication", "1w_4w", ("active_passive", "kt", 5, ((150, "pass", 4),), ())),
-    ("WEB", "DD", "monitoring", "lt_1w", None),
+    ("WEB", "DD", "monitoring", "lt_1w", None, "d"),
+    ("APP", "DD", "monitoring", "lt_1w", None, "d"),
+    ("MATCH", "DD", "monitoring", "lt_1w", None, "d"),
+    ("KRW", "DD", "monitoring", "lt_1w", None, "d"),
+    ("WALLET", "DD", "monitoring", "lt_1w", None, "d"),
+    ("KYC", "DD", "monitoring", "lt_1w", None, "d"),
+    ("MKT", "DD", "monitoring", "lt_1w", None, "d"),
+    ("TRAVEL", "DD", "monitoring", "lt_1w", None, "d"),
+    ("MATCH", "SLACK", "messaging", "lt_1d", None, "d"),
+    ("KRW", "SLACK", "messaging", "lt_1d", None, "d"),
+    ("WALLET", "SLACK", "messaging", "lt_1d", None, "d"),
+    ("CS", "SLACK", "messaging", "lt_1w", None, "d"),
+    ("OPS", "SLACK", "messaging", "lt_1w", None),
+    ("OPS", "ATL", "other", "1w_4w", None),
+    ("OPS", "CS", "other", "gt_3m", None),
+    ("OPS", "AHN", "other", "1w_4w", None),
+    ("OPS", "KT", "other", "lt_1w", ("active_passive", "sk-broadband", 5, ((200, "pass", 4),), ())),
+    ("OPS", "KINX", "hosting", "1m_3m", ("cold_standby", None, 720, ((300, "pass", 600),), ())),
 ]
 
 # Pado: a tested multi-CDN failover to Akamai (about 15 minutes).
@@ -79,6 +103,8 @@ HANBIT_SERVICES = [
     ("CHAT", "AI 상담 챗봇 (AI support chatbot)", "other", False, True, False, 1440, 4320, 200_000),
     ("CARD", "체크카드 승인 (Debit card authorisation)", "critical", True, True, False, 60, 120, 2_000_000),
     ("MAIL", "내부 메일과 협업 (Internal mail and collaboration)", "important", False, False, False, 480, 1440, 0),
+    ("OPS", "IT 운영과 단말 보안 (IT operations and endpoint security)", "other", False, False, False,
+     1440, 4320, 0),
 ]
 HANBIT_VENDORS = [
     ("AKA", "akamai", "Akamai CDN and Kona WAF", "", 500, True, True),
@@ -113,6 +139,18 @@ HANBIT_DEPS = [
     ("CHAT", "MS", "ai_inference", "lt_1w", ("manual_workaround", None, 5, (), ())),
     ("CARD", "VISA", "payment", "gt_3m", ("active_passive", "mastercard", 5, ((210, "pass", 4),), ())),
     ("MAIL", "MS", "hosting", "1m_3m", ("cold_standby", None, 480, ((450, "pass", 400),), ())),
+    ("IB", "DD", "monitoring", "lt_1w", None, "d"),
+    ("MB", "DD", "monitoring", "lt_1w", None, "d"),
+    ("XFER", "DD", "monitoring", "lt_1w", None, "d"),
+    ("CARD", "DD", "monitoring", "lt_1w", None, "d"),
+    ("OPEN", "DD", "monitoring", "lt_1w", None, "d"),
+    ("CHAT", "DD", "monitoring", "lt_1w", None, "d"),
+    ("OPS", "DD", "monitoring", "lt_1w", None),
+    ("MB", "SKT", "messaging", "1w_4w", ("active_passive", "lg-uplus", 5, ((120, "pass", 4),), ()), "dx"),
+    ("OPS", "SN", "other", "1w_4w", None),
+    ("OPS", "CS", "other", "gt_3m", None),
+    ("OPS", "AHN", "other", "1w_4w", None),
+    ("OPS", "LGU", "other", "lt_1w", None),
 ]
 
 SAEBYEOL_SERVICES = [
@@ -122,6 +160,8 @@ SAEBYEOL_SERVICES = [
     ("WEB", "증권 웹사이트 (Brokerage website)", "important", False, True, False, 180, 480, 500_000),
     ("SETTLE", "결제와 예탁 (Settlement and custody)", "critical", True, False, False, 180, 240, 0),
     ("RESEARCH", "리서치 포털 (Research portal)", "other", False, True, False, 1440, 4320, 50_000),
+    ("OPS", "사내 업무와 협업 (Internal operations and collaboration)", "other", False, False, False,
+     1440, 4320, 0),
 ]
 SAEBYEOL_VENDORS = [
     ("KOSCOM", "koscom", "Koscom market data and trading network", "t", 700, True, True),
@@ -152,6 +192,15 @@ SAEBYEOL_DEPS = [
     ("MTS", "GAB", "dns", "1w_4w", ("active_active", "ns1", 1, ((60, "pass", 1),), ())),
     ("RESEARCH", "BBG", "market_data", "1m_3m", None),
     ("QUOTE", "KT", "other", "1w_4w", ("active_active", "sk-broadband", 1, ((30, "pass", 1),), ())),
+    ("MTS", "DD", "monitoring", "lt_1w", None, "d"),
+    ("HTS", "DD", "monitoring", "lt_1w", None, "d"),
+    ("QUOTE", "DD", "monitoring", "lt_1w", None, "d"),
+    ("WEB", "DD", "monitoring", "lt_1w", None, "d"),
+    ("SETTLE", "DD", "monitoring", "lt_1w", None, "d"),
+    ("RESEARCH", "LSEG", "market_data", "1w_4w", None),
+    ("OPS", "ATL", "other", "1w_4w", None),
+    ("OPS", "CS", "other", "gt_3m", None),
+    ("OPS", "SKB", "other", "lt_1w", None),
 ]
 
 NURI_SERVICES = [
@@ -162,6 +211,8 @@ NURI_SERVICES = [
     ("SETTLE", "가맹점 정산 (Merchant settlement)", "important", False, False, False, 480, 1440, 0),
     ("API", "가맹점 결제 API (Merchant payment API)", "critical", False, True, False, 45, 90, 60_000),
     ("CS", "AI 상담 (AI customer support)", "other", False, True, False, 1440, 4320, 100_000),
+    ("OPS", "사내 업무와 협업 (Internal operations and collaboration)", "other", False, False, False,
+     1440, 4320, 0),
 ]
 NURI_VENDORS = [
     ("CF", "cloudflare", "Cloudflare API gateway and WAF", "", 200, False, True),
@@ -192,6 +243,17 @@ NURI_DEPS = [
     ("PAY", "INICIS", "payment", "1w_4w", ("active_active", "nhn-kcp", 1, ((20, "pass", 1),), ())),
     ("SETTLE", "GCP", "hosting", "1m_3m", ("cold_standby", "in_house", 720, (), ())),
     ("CS", "ANT", "ai_inference", "lt_1w", ("manual_workaround", None, 5, (), ())),
+    ("PAY", "DD", "monitoring", "lt_1w", None, "d"),
+    ("SEND", "DD", "monitoring", "lt_1w", None, "d"),
+    ("API", "DD", "monitoring", "lt_1w", None, "d"),
+    ("LOGIN", "DD", "monitoring", "lt_1w", None, "d"),
+    ("SETTLE", "DD", "monitoring", "lt_1w", None, "d"),
+    ("OPS", "DD", "monitoring", "lt_1w", None),
+    ("SETTLE", "GCP", "other", "1w_4w", None, "d"),
+    ("OPS", "OKTA", "authentication", "1w_4w", None),
+    ("OPS", "SLACK", "messaging", "lt_1w", None),
+    ("OPS", "SENT", "other", "1m_3m", None),
+    ("OPS", "ESTS", "other", "1w_4w", None),
 ]
 
 HANEUL_SERVICES = [
@@ -229,6 +291,12 @@ HANEUL_DEPS = [
     ("CALL", "SF", "other", "1m_3m", None),
     ("UW", "ORA", "hosting", "gt_3m", ("cold_standby", None, 1440, ((520, "fail", None),), ())),
     ("HR", "SN", "other", "1w_4w", None),
+    ("HR", "MS", "messaging", "1w_4w", None, "d"),
+    ("HR", "TREND", "other", "1m_3m", None),
+    ("HR", "ATL", "other", "1w_4w", None),
+    ("CALL", "KT", "messaging", "lt_1w", None, "d"),
+    ("CLAIM", "MS", "messaging", "1w_4w", None, "d"),
+    ("PREM", "MS", "messaging", "1w_4w", None, "d"),
 ]
 
 FIRMS = {

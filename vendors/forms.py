@@ -111,7 +111,9 @@ class ServiceForm(RegisterForm):
 class DependencyForm(RegisterForm):
     class Meta:
         model = Dependency
-        fields = ["service", "vendor", "role", "substitutability", "notes"]
+        fields = [
+            "service", "vendor", "role", "substitutability", "failure_stops_service", "processes_shared_data", "notes",
+        ]
         widgets = {"notes": TEXT}
 
     def scope(self, organization: Organization | None) -> None:

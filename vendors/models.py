@@ -222,6 +222,24 @@ class Dependency(TenantModel):
     substitutability = models.CharField(
         _("time to switch to an alternative"), max_length=10, choices=SwitchTime.choices, default=SwitchTime.WEEKS
     )
+    # The materiality gates judge the work outsourced, so the dependency says what the work touches and
+    # what its failure does; both default to the cautious answer.
+    failure_stops_service = models.BooleanField(
+        _("its failure stops the service"),
+        default=True,
+        help_text=_(
+            "Untick when the service keeps running, perhaps degraded, without it (monitoring, internal chat). "
+            "Gates G2 and G4 need the failure to stop the service."
+        ),
+    )
+    processes_shared_data = models.BooleanField(
+        _("this work processes the data shared with the vendor"),
+        default=True,
+        help_text=_(
+            "Untick when this work does not touch the data listed on the vendor record. "
+            "Gate G1 needs the work itself to process unique identifiers or personal credit information."
+        ),
+    )
     notes = models.TextField(_("notes"), blank=True)
     # The computed tier is stored so that lists, snapshots and supervisors read what was shown.
     computed_tier = models.CharField(_("computed tier"), max_length=2, choices=Tier.choices, blank=True)

@@ -9,12 +9,15 @@ How each factor is derived from register fields (1 = low … 5 = high):
 ======  =====================================================  ===============================================
 Factor  Register fields                                        Mapping
 ======  =====================================================  ===============================================
-F1      service.customer_facing, service.customers_affected    internal only 1; facing with < 1,000 users 2;
-                                                               < 10,000 users 3; >= 10,000 users 5
-F2      service.max_tolerable_downtime_minutes                 <= 30 min 5; <= 4 h 4; <= 24 h 3; <= 1 week 2;
-                                                               longer 1
-F3      vendor.shares_* (data shared with the provider)        keys, unique id or personal credit 5;
-                                                               transaction data 3; nothing 1
+F1      service.customer_facing, service.customers_affected,   internal only 1; facing with < 1,000 users 2;
+        dependency.failure_stops_service                       < 10,000 users 3; >= 10,000 users 5; 1 when
+                                                               its failure does not stop the service
+F2      service.max_tolerable_downtime_minutes,                <= 30 min 5; <= 4 h 4; <= 24 h 3; <= 1 week 2;
+        dependency.failure_stops_service                       longer 1; 1 when its failure does not stop
+                                                               the service
+F3      vendor.shares_* (data shared with the provider),       keys, unique id or personal credit 5;
+        dependency.processes_shared_data                       transaction data 3; nothing 1; 1 when this
+                                                               work does not process the shared data
 F4      dependency.substitutability                            < 1 day 1; 1-7 days 2; 1-4 weeks 3;
                                                                1-3 months 4; > 3 months or none 5
 F5      firm's critical/important services on the same         edge role (CDN, DDoS/bot, DNS, WAF) 5; >= 4
@@ -24,15 +27,22 @@ F6      vendor.data_location, vendor.jurisdiction,             offshore, no Kore
                                                                jurisdiction 3; Korean primary with offshore
                                                                backup 2; domestic 1
 F7      organisation kind, service.is_core_business,           core business at a regulated firm or a VASP's
-        service.trading_path                                   trading path 5; core business elsewhere 4;
-                                                               regulated outsourcing 3; fintech 2; other 1
+        service.trading_path (both only when the dependency's  trading path 5; core business elsewhere 4;
+        failure stops the service)
+                                                               regulated outsourcing 3 (banks, securities,
+                                                               insurers, card, e-finance, VASPs); other 1
 F8      vendor.subcontractors, vendor.undisclosed_subcontr.    undisclosed critical subcontractors 5; known
                                                                subcontractors 3; none 1
 ======  =====================================================  ===============================================
 
-Gates (any one makes the dependency T1): G1 the vendor receives unique identifiers or personal credit
-information; G2 the service is a core business (핵심업무); G3 customer-facing with >= 10,000 users; G4 a
-VASP's trading, deposit/withdrawal, wallet or login path; G5 a priority (중점관리) contract.
+Gates (any one makes the dependency T1) judge the work the dependency outsources, not its vendor or its
+service: a monitoring tool on an exchange's web front is not critical because the web front is.
+G1 this work processes the unique identifiers or personal credit information shared with the vendor;
+G2 its failure stops a core business (핵심업무, EFSR Art. 23 RTO); G4 its failure stops a VASP's trading,
+deposit/withdrawal, wallet or login path; G5 the contract is designated for priority management
+(중점관리), which is a property of the contract and so of every dependency under it.
+There is no G3: 10,000 users is the EFSR Art. 73 incident-reporting threshold, not a materiality
+criterion; users only score F1.
 """
 
 from __future__ import annotations
@@ -46,10 +56,15 @@ from vendors.choices import EDGE_ROLES
 
 SCORE_WEIGHTS = {"F1": 2, "F2": 2, "F3": 1, "F4": 2, "F5": 2, "F6": 1, "F7": 1, "F8": 1}
 T1_SCORE, T2_SCORE, T3_SCORE = 42, 30, 20
-G3_USERS = 10_000
-REGULATED_KINDS = frozenset({"bank", "securities", "insurance", "card", "vasp"})
+# F1's top band: the EFSR Art. 73 reporting threshold (an outage affecting this many users is reportable).
+MANY_USERS = 10_000
+# Firms under the EFSR or the VAUPA: e-finance operators (전자금융업자, kind "fintech") are EFSR firms too.
+REGULATED_KINDS = frozenset({"bank", "securities", "insurance", "card", "fintech", "vasp"})
 SWITCH_TIME_FACTOR = {"lt_1d": 1, "lt_1w": 2, "1w_4w": 3, "1m_3m": 4, "gt_3m": 5}
+# How far back a failover test counts as evidence when the tier sets no interval (T3, T4, not yet computed).
 DEFAULT_TEST_WINDOW_MONTHS = 12
+# Drills that ran the switch-over to the end, so their recovery time says how fast the fallback is.
+COMPLETED_RESULTS = frozenset({"pass", "partial"})
 
 
 @dataclass(frozen=True)
@@ -74,8 +89,10 @@ class TierInputs:
     korean_entity: bool = True
     subcontractor_count: int = 0
     undisclosed_subcontractors: bool = False
-    # dependency
+    # dependency: what the work does, whether it touches the shared data, whether its failure stops the service
     role: str = "other"
+    processes_shared_data: bool = True
+    failure_stops_service: bool = True
     substitutability: str = "1w_4w"
     # concentration: the firm's critical/important services on this provider or its parent group
     services_on_same_provider: int = 1
@@ -90,17 +107,33 @@ class TierResult:
     reasons: list[str] = field(default_factory=list)
 
 
+def _stops_core_business(i: TierInputs) -> bool:
+    return i.is_core_business and i.failure_stops_service
+
+
+def _stops_trading_path(i: TierInputs) -> bool:
+    return i.firm_kind == "vasp" and i.trading_path and i.failure_stops_service
+
+
+def _sensitive_data(i: TierInputs) -> bool:
+    return i.processes_shared_data and (i.shares_unique_id or i.shares_personal_credit)
+
+
 def _f1(i: TierInputs) -> int:
-    if not i.customer_facing:
+    # A dependency whose failure leaves the service running cuts no customer off, however many there are.
+    if not i.customer_facing or not i.failure_stops_service:
         return 1
-    if i.customers_affected >= G3_USERS:
+    if i.customers_affected >= MANY_USERS:
         return 5
     if i.customers_affected >= 1_000:
         return 3
     return 2
 
 
-def _f2(minutes: int) -> int:
+def _f2(i: TierInputs) -> int:
+    if not i.failure_stops_service:
+        return 1
+    minutes = i.max_tolerable_downtime_minutes
     if minutes <= 30:
         return 5
     if minutes <= 4 * 60:
@@ -113,6 +146,8 @@ def _f2(minutes: int) -> int:
 
 
 def _f3(i: TierInputs) -> int:
+    if not i.processes_shared_data:
+        return 1
     if i.shares_crypto_keys or i.shares_unique_id or i.shares_personal_credit:
         return 5
     if i.shares_transaction_data:
@@ -142,14 +177,12 @@ def _f6(i: TierInputs) -> int:
 
 def _f7(i: TierInputs) -> int:
     regulated = i.firm_kind in REGULATED_KINDS
-    if (i.is_core_business and regulated) or (i.firm_kind == "vasp" and i.trading_path):
+    if (_stops_core_business(i) and regulated) or _stops_trading_path(i):
         return 5
-    if i.is_core_business:
+    if _stops_core_business(i):
         return 4
     if regulated:
         return 3
-    if i.firm_kind == "fintech":
-        return 2
     return 1
 
 
@@ -162,7 +195,7 @@ def _f8(i: TierInputs) -> int:
 def factor_scores(i: TierInputs) -> dict[str, int]:
     return {
         "F1": _f1(i),
-        "F2": _f2(i.max_tolerable_downtime_minutes),
+        "F2": _f2(i),
         "F3": _f3(i),
         "F4": SWITCH_TIME_FACTOR.get(i.substitutability, 3),
         "F5": _f5(i),
@@ -175,15 +208,15 @@ def factor_scores(i: TierInputs) -> dict[str, int]:
 def gates_hit(i: TierInputs) -> list[tuple[str, str]]:
     """The gates (code, reason) this dependency hits, in code order."""
     gates = []
-    if i.shares_unique_id or i.shares_personal_credit:
-        gates.append(("G1", gettext("The provider processes unique identifiers or personal credit information.")))
-    if i.is_core_business:
-        gates.append(("G2", gettext("The service is a core business subject to a recovery-time target.")))
-    if i.customer_facing and i.customers_affected >= G3_USERS:
-        gates.append(("G3", gettext("An outage would interrupt a customer-facing service for %(users)s users.")
-                      % {"users": f"{i.customers_affected:,}"}))
-    if i.firm_kind == "vasp" and i.trading_path:
-        gates.append(("G4", gettext("The provider sits in the trading, deposit/withdrawal, wallet or login path.")))
+    if _sensitive_data(i):
+        gates.append(("G1", gettext(
+            "This work processes unique identifiers or personal credit information shared with the provider.")))
+    if _stops_core_business(i):
+        gates.append(("G2", gettext(
+            "Its failure stops a core business subject to a recovery-time target.")))
+    if _stops_trading_path(i):
+        gates.append(("G4", gettext(
+            "Its failure stops the trading, deposit/withdrawal, wallet or login path.")))
     if i.priority_contract:
         gates.append(("G5", gettext("The contract is designated for priority management (중점관리).")))
     return gates
@@ -213,6 +246,21 @@ def compute_tier(inputs: TierInputs) -> TierResult:
 def failover_test_interval_months(tier: str | None) -> int | None:
     """How often a failover test is due (§5.1 consequences): T1 yearly, T2 every 24 months."""
     return {"T1": 12, "T2": 24}.get(tier or "")
+
+
+def failover_test_window_months(tier: str | None) -> int:
+    """How old a failover test may be and still count, for this tier: its test interval, else 12 months.
+
+    The one window of the product: the SPOF rule, the submitted snapshot (``tested_redundancy``) and,
+    through the snapshot, the market simulation all use it.
+    """
+    return failover_test_interval_months(tier) or DEFAULT_TEST_WINDOW_MONTHS
+
+
+def failover_test_window_start(tier: str | None, today: datetime.date) -> datetime.date:
+    """The oldest test date that still counts on ``today``."""
+    return months_before(today, failover_test_window_months(tier))
+
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -255,7 +303,6 @@ class DependencyFacts:
     dependency_id: int
     service_id: int
     service_name: str
-    service_importance: str
     service_rto_minutes: int
     vendor_name: str
     provider_id: int | None = None
@@ -266,18 +313,42 @@ class DependencyFacts:
 
 
 @dataclass(frozen=True)
+class SpofReason:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class SpofFinding:
+    """One single point of failure: a dependency, with every reason it would take its service down."""
+
     dependency_id: int
     service_id: int
     service_name: str
     vendor_name: str
-    reason: str
-    message: str
     severity: str
+    reasons: tuple[SpofReason, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        return [r.code for r in self.reasons]
+
+    @property
+    def message(self) -> str:
+        return " ".join(r.message for r in self.reasons)
 
 
 SPOF_REASONS = ("no_measure", "strategy_none", "no_recent_pass", "slower_than_rto", "shared_upstream")
-SPOF_IMPORTANCE = {"critical": "critical", "important": "high"}
+# The one criticality notion of Backstop: the dependency's tier (override, else computed). The service's
+# hand-entered importance is an input to the tier (F5), never a second opinion. T1 is "critical" and T2
+# "important" wherever the product counts critical services or dependencies (SPOFs, concentration, exit plans).
+CRITICAL_TIER, IMPORTANT_TIER = "T1", "T2"
+SPOF_SEVERITY = {CRITICAL_TIER: "critical", IMPORTANT_TIER: "high"}
+
+
+def spof_severity(tier: str | None) -> str | None:
+    """How bad a single point of failure of a dependency of this tier is; None when the tier is not checked."""
+    return SPOF_SEVERITY.get(tier or "")
 
 
 def _shared_upstreams(dep: DependencyFacts, m: MeasureFacts) -> list[str]:
@@ -292,18 +363,43 @@ def _shared_upstreams(dep: DependencyFacts, m: MeasureFacts) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def recent_passes(dep: DependencyFacts, today: datetime.date) -> list[TestFacts]:
+    """Passed tests of real measures within the dependency's test window."""
+    since = failover_test_window_start(dep.tier, today)
+    return [t for m in dep.measures if m.strategy != "none" for t in m.tests
+            if t.result == "pass" and since <= t.tested_on <= today]
+
+
+def tested_recovery_minutes(dep: DependencyFacts, today: datetime.date) -> int | None:
+    """How fast the fallback recovers, as the latest evidence says; None when no drill in the window timed it.
+
+    Each real measure is judged on its latest completed, timed drill in the window, so a degraded
+    latest drill is not hidden by a better older one; the fastest measure is the dependency's recovery.
+    """
+    since = failover_test_window_start(dep.tier, today)
+    latest = []
+    for m in dep.measures:
+        if m.strategy == "none":
+            continue
+        timed = [t for t in m.tests if t.result in COMPLETED_RESULTS and t.achieved_recovery_minutes is not None
+                 and since <= t.tested_on <= today]
+        if timed:
+            # Two drills on one day: the slower one, the cautious reading.
+            latest.append(max(timed, key=lambda t: (t.tested_on, t.achieved_recovery_minutes)))
+    return min((t.achieved_recovery_minutes for t in latest), default=None)
+
+
 def spof_reasons(dep: DependencyFacts, today: datetime.date) -> list[tuple[str, str]]:
-    """(reason code, message) for one dependency, whatever the service's importance."""
+    """(reason code, message) for one dependency, whatever its tier."""
     real = [m for m in dep.measures if m.strategy != "none"]
     if not dep.measures:
         return [("no_measure", gettext("No redundancy measure is recorded."))]
     if not real:
         return [("strategy_none", gettext("The only redundancy measure is 'none'."))]
     reasons: list[tuple[str, str]] = []
-    months = failover_test_interval_months(dep.tier) or DEFAULT_TEST_WINDOW_MONTHS
-    since = months_before(today, months)
+    months = failover_test_window_months(dep.tier)
     passed = [t for m in real for t in m.tests if t.result == "pass"]
-    recent = [t for t in passed if since <= t.tested_on <= today]
+    recent = recent_passes(dep, today)
     if not recent:
         if not any(m.tests for m in real):
             msg = gettext("The failover has never been tested.")
@@ -314,11 +410,11 @@ def spof_reasons(dep: DependencyFacts, today: datetime.date) -> list[tuple[str, 
         else:
             msg = gettext("No failover test has passed.")
         reasons.append(("no_recent_pass", msg))
-    timed = [t.achieved_recovery_minutes for t in (recent or passed) if t.achieved_recovery_minutes is not None]
-    if timed and min(timed) > dep.service_rto_minutes:
+    recovery = tested_recovery_minutes(dep, today)
+    if recovery is not None and recovery > dep.service_rto_minutes:
         reasons.append(("slower_than_rto", gettext(
-            "The best tested recovery time (%(achieved)s min) exceeds the service's RTO (%(rto)s min)."
-        ) % {"achieved": min(timed), "rto": dep.service_rto_minutes}))
+            "The latest tested recovery time (%(achieved)s min) exceeds the service's RTO (%(rto)s min)."
+        ) % {"achieved": recovery, "rto": dep.service_rto_minutes}))
     for m in real:
         shared = _shared_upstreams(dep, m)
         if shared:
@@ -329,16 +425,18 @@ def spof_reasons(dep: DependencyFacts, today: datetime.date) -> list[tuple[str, 
 
 
 def find_single_points_of_failure(deps: list[DependencyFacts], today: datetime.date) -> list[SpofFinding]:
-    """Critical and important services' dependencies that would take the service down (§5.3 rules 1 and 3)."""
+    """T1 and T2 dependencies that would take their service down (§5.3 rules 1 and 3), one item each."""
     findings = []
     for dep in deps:
-        severity = SPOF_IMPORTANCE.get(dep.service_importance)
+        severity = spof_severity(dep.tier)
         if severity is None:
             continue
-        for code, message in spof_reasons(dep, today):
+        reasons = spof_reasons(dep, today)
+        if reasons:
             findings.append(SpofFinding(
                 dependency_id=dep.dependency_id, service_id=dep.service_id, service_name=dep.service_name,
-                vendor_name=dep.vendor_name, reason=code, message=message, severity=severity,
+                vendor_name=dep.vendor_name, severity=severity,
+                reasons=tuple(SpofReason(code, message) for code, message in reasons),
             ))
     return findings
 

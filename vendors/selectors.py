@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from vendors import rules
-from vendors.choices import Importance, Strategy, TestResult, Tier, VendorStatus
+from vendors.choices import Strategy, TestResult, Tier, VendorStatus
 from vendors.models import (
     BusinessService,
     Dependency,
@@ -109,7 +109,6 @@ def dependency_facts(organization: Organization | None, *, dependency_ids: list[
             dependency_id=dep.pk,
             service_id=dep.service_id,
             service_name=dep.service.name,
-            service_importance=dep.service.importance,
             service_rto_minutes=dep.service.rto_minutes,
             vendor_name=dep.vendor.name,
             provider_id=catalog.pk,
@@ -126,7 +125,7 @@ def single_points_of_failure(
 ) -> list[rules.SpofFinding]:
     today = today or timezone.localdate()
     findings = rules.find_single_points_of_failure(dependency_facts(organization), today)
-    severity_rank = {"critical": 0, "high": 1}
+    severity_rank = {severity: n for n, severity in enumerate(rules.SPOF_SEVERITY.values())}
     return sorted(findings, key=lambda f: (severity_rank.get(f.severity, 9), f.service_name, f.vendor_name))
 
 
@@ -158,11 +157,9 @@ def failover_tests_overdue(organization: Organization | None) -> list[tuple[Depe
 
 
 def critical_vendors_without_exit_plan(organization: Organization | None) -> QuerySet[Vendor]:
-    """Vendors behind a critical service or a T1 dependency that have no exit plan."""
-    critical = (
-        Q(dependencies__service__importance=Importance.CRITICAL)
-        | Q(dependencies__tier_override=Tier.T1)
-        | Q(dependencies__tier_override="", dependencies__computed_tier=Tier.T1)
+    """Vendors with a T1 dependency that have no exit plan (T1: exit plan mandatory, regulation.md §5.1)."""
+    critical = Q(dependencies__tier_override=Tier.T1) | Q(
+        dependencies__tier_override="", dependencies__computed_tier=Tier.T1
     )
     ids = Vendor.objects.for_org(organization).filter(critical, exit_plan_exists=False).values("pk")
     return (

@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from accounts.models import Membership, User
 from core import serializer_fields as core_fields
-from vendors import services
+from vendors import rules, services
 from vendors.choices import CatalogStatus
 from vendors.models import (
     BusinessService,
@@ -212,11 +212,17 @@ class OutageEventSerializer(core_fields.ModelSerializer):
                   "traffic_share_pct", "description", "duration_minutes"]
 
 
+class SpofReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=rules.SPOF_REASONS)
+    message = serializers.CharField()
+
+
 class SpofSerializer(serializers.Serializer):
+    """One single point of failure per dependency, with all its reasons."""
+
     dependency_id = core_fields.IdField()
     service_id = core_fields.IdField()
     service_name = serializers.CharField()
     vendor_name = serializers.CharField()
-    reason = serializers.CharField()
-    message = serializers.CharField()
     severity = serializers.CharField()
+    reasons = SpofReasonSerializer(many=True)

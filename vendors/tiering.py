@@ -52,6 +52,8 @@ def tier_inputs(
         subcontractor_count=subcontractor_count,
         undisclosed_subcontractors=vendor.undisclosed_subcontractors,
         role=dep.role,
+        processes_shared_data=dep.processes_shared_data,
+        failure_stops_service=dep.failure_stops_service,
         substitutability=dep.substitutability,
         services_on_same_provider=max(services_on_provider, 1),
     )
@@ -66,7 +68,8 @@ def compute_for_org(organization: Organization) -> list[tuple[Dependency, rules.
     )
     services_by_group: dict[str, set[int]] = defaultdict(set)
     for dep in deps:
-        if dep.service.importance in _CONCENTRATED:
+        # A provider concentrates risk where the firm's critical and important services stop with it.
+        if dep.service.importance in _CONCENTRATED and dep.failure_stops_service:
             services_by_group[_group_key(dep.vendor.catalog)].add(dep.service_id)
     out = []
     for dep in deps:

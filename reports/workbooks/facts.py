@@ -64,7 +64,7 @@ def redundancy_chunk(organization: Organization, dependency_ids: list[int], toda
     korean = (get_language() or "ko").startswith("ko")
     deps = list(
         Dependency.objects.for_org(organization).filter(pk__in=dependency_ids).values_list(
-            "pk", "service_id", "service__name", "service__importance", "service__rto_minutes", "vendor__name",
+            "pk", "service_id", "service__name", "service__rto_minutes", "vendor__name",
             "vendor__catalog_id", "role", "tier_override", "computed_tier",
         )
     )
@@ -91,7 +91,7 @@ def redundancy_chunk(organization: Organization, dependency_ids: list[int], toda
                      "providercatalog__legal_name")
     ):
         shared[measure_id].append(_provider_name(name_ko, brand, legal_name, korean))
-    providers = {d[6] for d in deps} | {m[3] for m in measures if m[3] is not None}
+    providers = {d[5] for d in deps} | {m[3] for m in measures if m[3] is not None}
     upstream_ids: dict[int, set[int]] = defaultdict(set)
     upstream_names: dict[int, str] = {}
     for from_id, to_id, name_ko, brand, legal_name in (
@@ -122,17 +122,17 @@ def redundancy_chunk(organization: Organization, dependency_ids: list[int], toda
 
     facts = []
     dependencies = {}
-    for pk, service_id, service, importance, rto, vendor, provider_id, role, override, computed in deps:
+    for pk, service_id, service, rto, vendor, provider_id, role, override, computed in deps:
         tier = override or computed
         dependencies[pk] = DependencyLine(pk, service, vendor, role, tier, rto)
         primary = upstream_ids.get(provider_id, set())
         facts.append(rules.DependencyFacts(
-            dependency_id=pk, service_id=service_id, service_name=service, service_importance=importance,
-            service_rto_minutes=rto, vendor_name=vendor, provider_id=provider_id,
+            dependency_id=pk, service_id=service_id, service_name=service, service_rto_minutes=rto,
+            vendor_name=vendor, provider_id=provider_id,
             provider_upstream_ids=frozenset(primary), upstream_names={u: upstream_names[u] for u in primary},
             tier=tier, measures=tuple(measure_facts.get(pk, ())),
         ))
     reasons: dict[int, list[str]] = {}
     for finding in rules.find_single_points_of_failure(facts, today):
-        reasons.setdefault(finding.dependency_id, []).append(finding.message)
+        reasons[finding.dependency_id] = [r.message for r in finding.reasons]
     return MatrixChunk(dependencies, dict(lines), reasons)

@@ -26,6 +26,7 @@ from vendors.models import (
     RedundancyMeasure,
     Vendor,
 )
+from vendors.tiering import recompute_tiers
 
 _seq = itertools.count(1)
 
@@ -73,12 +74,17 @@ def make_service(org: Organization, **extra: Any) -> BusinessService:
 
 
 def make_dependency(org: Organization, **extra: Any) -> Dependency:
+    """A dependency with its tier computed, as the services would leave it (unless ``computed_tier`` is given)."""
     fields = {"role": "cdn", "substitutability": "1w_4w"}
     fields.update(extra)
     if "service" not in fields:
         fields["service"] = make_service(org)
     fields.setdefault("vendor", make_vendor(org))
-    return Dependency.objects.create(organization=org, **fields)
+    dep = Dependency.objects.create(organization=org, **fields)
+    if "computed_tier" not in extra:
+        recompute_tiers(org)
+        dep.refresh_from_db(fields=["computed_tier", "tier_score", "tier_gates"])
+    return dep
 
 
 def make_measure(org: Organization, **extra: Any) -> RedundancyMeasure:

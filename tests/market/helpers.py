@@ -15,9 +15,11 @@ _refs = count(1)
 
 def dep(provider, *, service="S1", importance="critical", rto=60, strategy="none", tested=False, best=None,
         alternate=None, alternate_upstreams=(), subcontractors=(), shared=(), last_test_result="",
-        vendor_name=None, parent="", data_location="offshore") -> dict:
+        vendor_name=None, parent="", data_location="offshore", tier=None) -> dict:
+    # The tier is what counts as critical; by default the one a dependency of such a service usually gets.
+    tier = tier if tier is not None else {"critical": "T1", "important": "T2"}.get(importance, "T3")
     return {
-        "service_reference": service, "service_name": f"Service {service}", "importance": importance,
+        "service_reference": service, "service_name": f"Service {service}", "importance": importance, "tier": tier,
         "rto_minutes": rto, "vendor_name": vendor_name or f"{provider.brand} contract", "provider": provider,
         "provider_parent": parent or provider.parent_group,
         "provider_category": provider.category, "provider_country": provider.country,

@@ -57,13 +57,13 @@ def test_query_count_is_the_same_for_1_and_30_dependencies(world, as_user, djang
 
 def test_firm_concentration_counts_services_dependencies_hhi_and_nth_parties():
     rows = [
-        {"service_reference": "S1", "importance": "critical", "provider_id": 1, "provider_parent": "G",
+        {"service_reference": "S1", "importance": "critical", "tier": "T1", "provider_id": 1, "provider_parent": "G",
          "provider_category": "cdn", "tested_redundancy": True, "subcontractor_ids": [9]},
-        {"service_reference": "S1", "importance": "critical", "provider_id": 1, "provider_parent": "G",
+        {"service_reference": "S1", "importance": "critical", "tier": "T1", "provider_id": 1, "provider_parent": "G",
          "provider_category": "cdn", "tested_redundancy": False, "subcontractor_ids": [9]},
-        {"service_reference": "S2", "importance": "important", "provider_id": 2, "provider_parent": "",
+        {"service_reference": "S2", "importance": "important", "tier": "T2", "provider_id": 2, "provider_parent": "",
          "provider_category": "cdn", "tested_redundancy": False, "subcontractor_ids": [9]},
-        {"service_reference": "S3", "importance": "critical", "provider_id": 2, "provider_parent": "",
+        {"service_reference": "S3", "importance": "critical", "tier": "T1", "provider_id": 2, "provider_parent": "",
          "provider_category": "cdn", "tested_redundancy": False, "subcontractor_ids": []},
     ]
     found = rules.firm_concentration(rows, {2: "Two Inc."})

@@ -231,7 +231,7 @@ def test_redundancy_facts_match_the_vendor_selectors(world, language):
         ids = sorted(selectors.dependency_facts(org), key=lambda f: f.dependency_id)
         expected: dict[int, list[str]] = {}
         for finding in rules.find_single_points_of_failure(ids, today):
-            expected.setdefault(finding.dependency_id, []).append(finding.message)
+            expected[finding.dependency_id] = [r.message for r in finding.reasons]
         chunk = redundancy_chunk(org, [f.dependency_id for f in ids], today)
 
     assert chunk.spof_reasons == expected

@@ -315,7 +315,7 @@ def test_the_spof_endpoint_lists_the_active_firms_findings(world, api_for):
     make_chain(world.firm_b, strategy=None)
     body = api_for(world.a_viewer).get("/api/v1/single-points-of-failure/").json()
     assert body["count"] == 1
-    assert body["results"][0]["reason"] == "no_measure"
+    assert [r["code"] for r in body["results"][0]["reasons"]] == ["no_measure"]
 
 
 def test_the_catalog_is_readable_and_firms_may_only_propose(world, api_for):

@@ -1,6 +1,7 @@
 """The demo register: realistic, idempotent, and showing the 18 Nov story on the dashboard."""
 
 import time
+from collections import Counter
 
 import pytest
 
@@ -49,7 +50,8 @@ def test_seeding_twice_creates_nothing_new(demo_world):
 
 def test_the_exchange_without_a_cdn_failover_shows_spofs_and_the_other_does_not(demo_world):
     dalbit = {
-        (f.service_name, f.vendor_name, f.reason) for f in selectors.single_points_of_failure(demo_world.orgs["dalbit"])
+        (f.service_name, f.vendor_name, code)
+        for f in selectors.single_points_of_failure(demo_world.orgs["dalbit"]) for code in f.codes
     }
     assert any("거래소 웹" in s and "Cloudflare" in v for s, v, _ in dalbit)
     pado = selectors.single_points_of_failure(demo_world.orgs["pado"])
@@ -60,7 +62,7 @@ def test_the_exchange_without_a_cdn_failover_shows_spofs_and_the_other_does_not(
 
 def test_one_firm_has_a_hidden_spof_through_a_shared_dns(demo_world):
     reasons = [
-        f for f in selectors.single_points_of_failure(demo_world.orgs["hanbit"]) if f.reason == "shared_upstream"
+        f for f in selectors.single_points_of_failure(demo_world.orgs["hanbit"]) if "shared_upstream" in f.codes
     ]
     assert reasons
     assert "NS1" in reasons[0].message
@@ -82,3 +84,18 @@ def test_the_18_november_outage_has_incidents_with_different_downtimes(demo_worl
 def test_the_5_december_outage_hit_about_28_percent_of_the_providers_traffic(demo_world):
     event = OutageEvent.objects.get(name__contains="5 Dec 2025")
     assert event.traffic_share_pct == 28 and event.core_minutes == event.duration_minutes == 25
+
+
+def test_the_demo_registers_have_a_realistic_tier_spread(demo_world):
+    # Pinned: a change to the rubric or the demo data that moves a dependency's tier shows up here.
+    tiers = Counter(
+        d.tier for org in demo_world.orgs.values() for d in Dependency.objects.for_org(org)
+    )
+    assert tiers == {"T1": 57, "T2": 10, "T3": 73, "T4": 6}
+    assert tiers["T1"] <= 0.4 * sum(tiers.values())
+
+
+def test_the_monitoring_tool_on_the_exchange_web_front_is_not_t1(demo_world):
+    dep = Dependency.objects.for_org(demo_world.orgs["dalbit"]).get(service__reference="WEB", role="monitoring")
+    assert dep.tier_gates == []
+    assert dep.tier in ("T3", "T4")

@@ -14,6 +14,8 @@ from vendors.rules import (
     compute_tier,
     failover_test_interval_months,
     failover_test_overdue,
+    failover_test_window_months,
+    failover_test_window_start,
     find_single_points_of_failure,
     months_before,
     tier_for_score,
@@ -63,7 +65,6 @@ def test_each_gate_forces_t1_with_its_code():
     cases = {
         "G1": replace(LOW, shares_unique_id=True),
         "G2": replace(LOW, is_core_business=True),
-        "G3": replace(LOW, customer_facing=True, customers_affected=10_000),
         "G4": replace(LOW, firm_kind="vasp", trading_path=True),
         "G5": replace(LOW, priority_contract=True),
     }
@@ -74,9 +75,44 @@ def test_each_gate_forces_t1_with_its_code():
         assert result.reasons
 
 
-def test_g3_needs_ten_thousand_users_and_a_customer_facing_service():
-    assert "G3" not in compute_tier(replace(LOW, customer_facing=True, customers_affected=9_999)).gates
-    assert "G3" not in compute_tier(replace(LOW, customer_facing=False, customers_affected=50_000)).gates
+def test_ten_thousand_users_is_a_reporting_threshold_not_a_gate():
+    # EFSR Art. 73 uses 10,000 users to decide whether an outage is reported; it scores F1, it is no gate.
+    result = compute_tier(replace(LOW, customer_facing=True, customers_affected=200_000))
+    assert result.gates == []
+    assert result.factors["F1"] == 5
+    assert result.tier != "T1"
+
+
+# The gates judge the work the dependency outsources, not its vendor or its service (regulation.md §5.1).
+EXCHANGE_WEB = replace(
+    LOW, firm_kind="vasp", is_core_business=True, customer_facing=True, trading_path=True,
+    customers_affected=800_000, max_tolerable_downtime_minutes=120,
+)
+
+
+def test_a_monitoring_tool_on_an_exchange_web_front_is_not_gated():
+    monitoring = replace(EXCHANGE_WEB, role="monitoring", failure_stops_service=False)
+    result = compute_tier(monitoring)
+    assert result.gates == []
+    assert result.tier in ("T3", "T4")
+    # No customer is cut off and no recovery-time target is at stake when it fails.
+    assert result.factors["F1"] == 1 and result.factors["F2"] == 1
+
+
+def test_the_hosting_that_stops_the_exchange_web_front_is_g2_and_g4():
+    assert compute_tier(replace(EXCHANGE_WEB, role="hosting")).gates == ["G2", "G4"]
+
+
+def test_g1_needs_the_work_to_process_the_sensitive_data_shared_with_the_vendor():
+    vendor_holds_ids = replace(LOW, shares_unique_id=True, shares_personal_credit=True)
+    assert compute_tier(vendor_holds_ids).gates == ["G1"]
+    other_work = compute_tier(replace(vendor_holds_ids, processes_shared_data=False))
+    assert other_work.gates == []
+    assert other_work.factors["F3"] == 1
+
+
+def test_a_failure_that_only_degrades_a_core_business_is_not_g2():
+    assert compute_tier(replace(LOW, is_core_business=True, failure_stops_service=False)).gates == []
 
 
 def test_g4_applies_only_to_vasps():
@@ -149,7 +185,9 @@ inputs_strategy = st.builds(
     korean_entity=st.booleans(),
     subcontractor_count=st.integers(0, 5),
     undisclosed_subcontractors=st.booleans(),
-    role=st.sampled_from(["hosting", "cdn", "dns", "waf", "ddos_bot", "kyc", "other"]),
+    role=st.sampled_from(["hosting", "cdn", "dns", "waf", "ddos_bot", "kyc", "monitoring", "other"]),
+    failure_stops_service=st.booleans(),
+    processes_shared_data=st.booleans(),
     substitutability=st.sampled_from(["lt_1d", "lt_1w", "1w_4w", "1m_3m", "gt_3m"]),
     services_on_same_provider=st.integers(1, 12),
 )
@@ -176,12 +214,11 @@ def test_removing_a_gate_never_raises_the_tier(inputs):
 # --- single points of failure -------------------------------------------------------------------
 
 
-def dep(measures=(), importance="critical", rto=60, tier="T1", **extra) -> DependencyFacts:
+def dep(measures=(), rto=60, tier="T1", **extra) -> DependencyFacts:
     return DependencyFacts(
         dependency_id=1,
         service_id=2,
         service_name="Exchange web",
-        service_importance=importance,
         service_rto_minutes=rto,
         vendor_name="Cloudflare",
         provider_id=10,
@@ -201,7 +238,7 @@ def passed(days_ago=30, minutes=15, result="pass") -> TestFacts:
 
 
 def reasons(d: DependencyFacts) -> list[str]:
-    return [f.reason for f in find_single_points_of_failure([d], TODAY)]
+    return [c for f in find_single_points_of_failure([d], TODAY) for c in f.codes]
 
 
 def test_a_tested_fast_failover_is_not_a_spof():
@@ -210,7 +247,7 @@ def test_a_tested_fast_failover_is_not_a_spof():
 
 def test_no_measure_is_a_spof():
     findings = find_single_points_of_failure([dep()], TODAY)
-    assert [f.reason for f in findings] == ["no_measure"]
+    assert [c for f in findings for c in f.codes] == ["no_measure"]
     assert findings[0].severity == "critical"
     assert findings[0].vendor_name == "Cloudflare"
 
@@ -235,17 +272,45 @@ def test_a_pass_older_than_twelve_months_is_stale_for_t1_but_not_for_t2():
 
 def test_a_recovery_slower_than_the_rto_is_a_spof():
     findings = find_single_points_of_failure([dep([measure(tests=[passed(minutes=90)])], rto=60)], TODAY)
-    assert [f.reason for f in findings] == ["slower_than_rto"]
+    assert [c for f in findings for c in f.codes] == ["slower_than_rto"]
     assert "90" in findings[0].message and "60" in findings[0].message
 
 
-def test_the_best_passed_recovery_counts():
+def test_a_faster_latest_drill_clears_an_older_slow_one():
     assert reasons(dep([measure(tests=[passed(minutes=90), passed(days_ago=10, minutes=20)])])) == []
+
+
+def test_a_degraded_latest_drill_shows_even_after_a_fast_one():
+    drills = [passed(days_ago=200, minutes=35), passed(days_ago=10, minutes=90)]
+    findings = find_single_points_of_failure([dep([measure(tests=drills)], rto=60)], TODAY)
+    assert [c for f in findings for c in f.codes] == ["slower_than_rto"]
+    assert "90" in findings[0].message
+
+
+def test_a_partial_latest_drill_is_judged_on_its_recovery_time_too():
+    drills = [passed(days_ago=200, minutes=35), passed(days_ago=10, minutes=150, result="partial")]
+    assert reasons(dep([measure(tests=drills)], rto=60)) == ["slower_than_rto"]
+
+
+def test_each_measure_is_judged_on_its_latest_drill_and_the_fastest_counts():
+    slow = measure(tests=[passed(days_ago=5, minutes=90)])
+    fast = replace(measure(tests=[passed(days_ago=300, minutes=90), passed(days_ago=40, minutes=20)]), measure_id=6)
+    assert reasons(dep([slow, fast], rto=60)) == []
+
+
+def test_the_test_window_is_the_tier_interval_and_twelve_months_otherwise():
+    assert [failover_test_window_months(t) for t in ("T1", "T2", "T3", "T4", "")] == [12, 24, 12, 12, 12]
+    assert failover_test_window_start("T2", TODAY) == datetime.date(2024, 1, 15)
+
+
+def test_drills_older_than_the_window_do_not_time_the_recovery():
+    old_slow = measure(tests=[passed(days_ago=400, minutes=300), passed(days_ago=30, minutes=None)])
+    assert reasons(dep([old_slow], rto=60)) == []
 
 
 def test_recorded_shared_upstreams_are_a_hidden_spof():
     findings = find_single_points_of_failure([dep([measure(tests=[passed()], shared_upstream_names=("NS1",))])], TODAY)
-    assert [f.reason for f in findings] == ["shared_upstream"]
+    assert [c for f in findings for c in f.codes] == ["shared_upstream"]
     assert "NS1" in findings[0].message
 
 
@@ -258,16 +323,17 @@ def test_an_alternate_sharing_an_upstream_with_the_primary_is_a_hidden_spof():
     m = measure(tests=[passed()], alternate_upstream_ids=frozenset({99}))
     d = dep([m], provider_upstream_ids=frozenset({99}), upstream_names={99: "AWS"})
     findings = find_single_points_of_failure([d], TODAY)
-    assert [f.reason for f in findings] == ["shared_upstream"]
+    assert [c for f in findings for c in f.codes] == ["shared_upstream"]
     assert "AWS" in findings[0].message
 
 
-def test_services_of_other_importance_are_not_checked():
-    assert reasons(dep(importance="other")) == []
+def test_t3_and_t4_dependencies_are_not_checked():
+    assert reasons(dep(tier="T3")) == []
+    assert reasons(dep(tier="T4")) == []
 
 
-def test_important_services_are_high_severity():
-    assert find_single_points_of_failure([dep(importance="important")], TODAY)[0].severity == "high"
+def test_t2_dependencies_are_high_severity():
+    assert find_single_points_of_failure([dep(tier="T2")], TODAY)[0].severity == "high"
 
 
 measure_strategy = st.builds(
@@ -309,3 +375,11 @@ def test_adding_a_recent_fast_passed_test_never_adds_a_reason(measures, rto, tie
     assert after - before <= {"shared_upstream"}
     assert "no_recent_pass" not in after
     assert "slower_than_rto" not in after
+
+
+def test_e_finance_operators_are_regulated_for_f7_like_banks():
+    # 전자금융업자 fall under the EFSR (Art. 14-2 cloud procedure, Art. 23 RTO), so their outsourcing is reportable.
+    for kind in ("fintech", "bank"):
+        assert compute_tier(replace(LOW, firm_kind=kind)).factors["F7"] == 3, kind
+        assert compute_tier(replace(LOW, firm_kind=kind, is_core_business=True)).factors["F7"] == 5, kind
+    assert compute_tier(replace(LOW, firm_kind="other")).factors["F7"] == 1

@@ -46,7 +46,7 @@ def test_an_alternate_running_on_the_primary_is_found_through_the_catalog(world)
     dep = make_chain(world.firm_a)
     alternate = dep.measures.get().alternate_provider
     alternate.upstreams.add(dep.vendor.catalog)
-    assert [f.reason for f in selectors.single_points_of_failure(world.firm_a)] == ["shared_upstream"]
+    assert [c for f in selectors.single_points_of_failure(world.firm_a) for c in f.codes] == ["shared_upstream"]
 
 
 def test_contracts_ending_within_ninety_days(world):
@@ -102,4 +102,75 @@ def test_the_dashboard_page_lists_the_spof(world, as_user):
 def test_measure_strategy_none_is_reported(world):
     dep = make_dependency(world.firm_a, vendor=make_vendor(world.firm_a, catalog=make_provider()))
     make_measure(world.firm_a, dependency=dep, strategy="none")
-    assert [f.reason for f in selectors.single_points_of_failure(world.firm_a)] == ["strategy_none"]
+    assert [c for f in selectors.single_points_of_failure(world.firm_a) for c in f.codes] == ["strategy_none"]
+
+
+# One criticality notion: the dependency's computed tier (service importance is only an input to it).
+
+def test_an_other_service_with_a_t1_dependency_and_no_redundancy_is_a_spof(world):
+    chatbot = make_service(world.firm_a, name="AI chatbot", importance="other", customers_affected=200_000)
+    dep = make_dependency(world.firm_a, service=chatbot, role="cdn")
+    recompute_tiers(world.firm_a)
+    dep.refresh_from_db()
+    assert dep.tier == "T1"
+    spofs = selectors.single_points_of_failure(world.firm_a)
+    assert [(f.dependency_id, f.severity) for f in spofs] == [(dep.pk, "critical")]
+
+
+def test_a_t3_dependency_of_a_critical_service_is_not_a_spof(world):
+    web = make_service(world.firm_a, name="Exchange web", importance="critical")
+    dep = make_dependency(world.firm_a, service=web, role="monitoring", failure_stops_service=False,
+                          vendor=make_vendor(world.firm_a, jurisdiction="KR", data_location="kr_only",
+                                             catalog=make_provider(korean_entity=True, country="KR")))
+    recompute_tiers(world.firm_a)
+    dep.refresh_from_db()
+    assert dep.tier in ("T3", "T4")
+    assert selectors.single_points_of_failure(world.firm_a) == []
+
+
+def test_the_snapshot_marks_the_same_dependency_as_a_spof(world):
+    from review.snapshot import register_rows
+
+    chatbot = make_service(world.firm_a, reference="CHAT", importance="other", customers_affected=200_000)
+    make_dependency(world.firm_a, service=chatbot, role="cdn")
+    recompute_tiers(world.firm_a)
+    rows, _ = register_rows(world.firm_a, timezone.localdate())
+    assert [(r["service_reference"], r["tier"], r["is_spof"]) for r in rows] == [("CHAT", "T1", True)]
+
+
+def test_vendors_without_an_exit_plan_are_those_with_a_t1_dependency(world):
+    web = make_service(world.firm_a, importance="critical")
+    t3 = make_dependency(world.firm_a, service=web, role="monitoring", failure_stops_service=False,
+                         vendor=make_vendor(world.firm_a, jurisdiction="KR", data_location="kr_only",
+                                            catalog=make_provider(korean_entity=True, country="KR")))
+    t1 = make_dependency(world.firm_a, service=make_service(world.firm_a, importance="other",
+                                                            customers_affected=200_000))
+    recompute_tiers(world.firm_a)
+    t3.refresh_from_db()
+    assert t3.tier != "T1"
+    assert list(selectors.critical_vendors_without_exit_plan(world.firm_a)) == [t1.vendor]
+
+
+def test_the_snapshot_and_the_spof_rule_use_the_same_test_window(world):
+    from review.snapshot import register_rows
+    from vendors.models import Dependency
+
+    # A T2 dependency whose last pass is 18 months old: within the T2 interval of 24 months.
+    dep = make_chain(world.firm_a, tested_days_ago=540, achieved=10)
+    Dependency.objects.for_org(world.firm_a).filter(pk=dep.pk).update(computed_tier="T2")
+    assert selectors.single_points_of_failure(world.firm_a) == []
+    (row,), _ = register_rows(world.firm_a, timezone.localdate())
+    assert row["tested_redundancy"] is True
+    assert row["best_recovery_minutes"] == 10
+
+
+def test_the_snapshot_records_the_recovery_time_the_spof_rule_judged(world):
+    from review.snapshot import register_rows
+    from tests.factories.vendors import make_failover_test
+
+    dep = make_chain(world.firm_a, tested_days_ago=200, achieved=35, rto=60)
+    make_failover_test(world.firm_a, measure=dep.measures.get(), achieved_recovery_minutes=90,
+                       tested_on=timezone.localdate() - datetime.timedelta(days=10))
+    assert [c for f in selectors.single_points_of_failure(world.firm_a) for c in f.codes] == ["slower_than_rto"]
+    (row,), _ = register_rows(world.firm_a, timezone.localdate())
+    assert (row["best_recovery_minutes"], row["tested_redundancy"], row["is_spof"]) == (90, False, True)

@@ -71,7 +71,7 @@ def dependency_list(request: HttpRequest) -> HttpResponse:
     qs = _with_tier(Dependency.objects.for_org(org).select_related("service", "vendor__catalog"))
     context = list_context(request, qs, LIST)
     spofs = spofs_by_dependency(org)
-    context["rows"] = [{"dependency": d, "spofs": spofs.get(d.pk, [])} for d in context["page"].object_list]
+    context["rows"] = [{"dependency": d, "spof": spofs.get(d.pk)} for d in context["page"].object_list]
     return render(request, "vendors/dependency_list.html", context)
 
 
@@ -104,7 +104,7 @@ def _detail_context(request: HttpRequest, dep: Dependency) -> dict:
                for k, v in (result.factors.items() if result else [])]
     return {
         "dependency": dep, "service": dep.service, "vendor": dep.vendor, "measures": measures,
-        "spofs": spofs_by_dependency(org, dependency_id=dep.pk).get(dep.pk, []),
+        "spof": spofs_by_dependency(org, dependency_id=dep.pk).get(dep.pk),
         "tier_result": result, "factors": factors,
         "test_interval": rules.failover_test_interval_months(dep.tier),
     }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +14,7 @@ from vendors import selectors, services
 from vendors.choices import Importance
 from vendors.forms import ServiceForm
 from vendors.models import BusinessService, Dependency, RedundancyMeasure
+from vendors.rules import SpofFinding
 from vendors.views.common import (
     Filter,
     ListSpec,
@@ -43,13 +42,13 @@ LIST = ListSpec(
 )
 
 
-def spofs_by_dependency(organization, **match: int) -> dict[int, list]:
-    """SPOF findings of the firm (vendors.selectors), grouped by dependency, optionally narrowed."""
-    grouped: dict[int, list] = defaultdict(list)
-    for finding in selectors.single_points_of_failure(organization):
-        if all(getattr(finding, k) == v for k, v in match.items()):
-            grouped[finding.dependency_id].append(finding)
-    return grouped
+def spofs_by_dependency(organization, **match: int) -> dict[int, SpofFinding]:
+    """The firm's single points of failure (vendors.selectors) by dependency, optionally narrowed."""
+    return {
+        finding.dependency_id: finding
+        for finding in selectors.single_points_of_failure(organization)
+        if all(getattr(finding, k) == v for k, v in match.items())
+    }
 
 
 @firm_page
@@ -91,9 +90,9 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("role", "vendor__name")
     )
     spofs = spofs_by_dependency(org, service_id=service.pk)
-    rows = [{"dependency": d, "spofs": spofs.get(d.pk, [])} for d in dependencies]
+    rows = [{"dependency": d, "spof": spofs.get(d.pk)} for d in dependencies]
     return render(request, "vendors/service_detail.html", {
-        "service": service, "rows": rows, "spof_count": sum(len(v) for v in spofs.values()),
+        "service": service, "rows": rows, "spof_count": len(spofs),
         "incidents": service.incidents.select_related("provider").order_by("-started_at")[:10],
     })
 
