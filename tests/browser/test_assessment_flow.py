@@ -46,7 +46,7 @@ def test_officer_answers_a_section_uploads_evidence_and_sees_the_rating_change(
     assert page.inner_text('[data-testid="score"]').strip() == "100.00"
     _answer(page, assessment, "W-A4", 1)
     page.wait_for_selector('[data-testid="requirement-W-A4"] [data-testid="saved"]')
-    page.wait_for_function("document.querySelector('[data-testid=score]').innerText.trim() !== '100.00'")
+    page.wait_for_function("() => document.querySelector('[data-testid=score]').innerText.trim() !== '100.00'")
     assert page.inner_text('[data-testid="progress-A"]').startswith("2 / 2")
     assert "W-A1" not in page.inner_text('[data-testid="unanswered"]')
 
@@ -62,7 +62,7 @@ def test_officer_answers_a_section_uploads_evidence_and_sees_the_rating_change(
 
     # A knock-out: the critical requirement non-compliant caps the rating at D, with the reason shown.
     _answer(page, assessment, "W-B2", 2)
-    page.wait_for_function("document.querySelector('[data-testid=rating]').innerText.trim() === 'D'")
+    page.wait_for_function("() => document.querySelector('[data-testid=rating]').innerText.trim() === 'D'")
     assert "W-B2" in page.inner_text('[data-testid="rating-reasons"]')
 
     # N/A without a reason: a field error in place, nothing saved.
