@@ -104,7 +104,7 @@ def _checklist_chunk(org, assessment, reqs, responses, Answer, Evidence) -> Iter
         a.requirement_id: a
         for a in Answer.objects.for_org(org).filter(assessment=assessment, requirement__in=[r.pk for r in reqs])
         .select_related("answered_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.for_org(org).order_by("created_at")))
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.for_org(org).order_by("created_at", "id")))
     }
     for req in reqs:
         a = answers.get(req.pk)
@@ -119,18 +119,34 @@ def _checklist_chunk(org, assessment, reqs, responses, Answer, Evidence) -> Iter
         )
 
 
-def _finding_rows(assessment) -> Iterator[tuple]:
-    from compliance.choices import FindingSource, FindingStatus, Severity
+FINDING_FIELDS = ("title", "severity", "source", "requirement", "status", "owner", "due_date", "remediation_plan",
+                  "description")
+
+
+def finding_records(assessment) -> Iterator[tuple]:
+    """The assessment's findings as raw values in ``FINDING_FIELDS`` order (codes, not labels)."""
     from compliance.models import Finding
 
-    severity, source, status = choice_labels(Severity), choice_labels(FindingSource), choice_labels(FindingStatus)
     qs = (Finding.objects.for_org(assessment.organization).filter(assessment=assessment)
           .order_by("severity", "due_date", "pk")
           .values_list("title", "severity", "source", "requirement__ref", "status", "owner__email", "due_date",
                        "remediation_plan", "description"))
     for title, sev, src, ref, st, owner, due, plan, description in qs.iterator(chunk_size=CHUNK):
-        yield (title, severity.get(sev, sev), source.get(src, src), ref or "", status.get(st, st), owner or "",
-               due, plan, description)
+        yield title, sev, src, ref or "", st, owner or "", due, plan, description
+
+
+def finding_lines(records: Iterable[tuple]) -> Iterator[tuple]:
+    """Findings sheet rows of finding records, labelled in the active language."""
+    from compliance.choices import FindingSource, FindingStatus, Severity
+
+    severity, source, status = choice_labels(Severity), choice_labels(FindingSource), choice_labels(FindingStatus)
+    for title, sev, src, ref, st, owner, due, plan, description in records:
+        yield (title, severity.get(sev, sev), source.get(src, src), ref, status.get(st, st), owner, due, plan,
+               description)
+
+
+def _finding_rows(assessment) -> Iterator[tuple]:
+    return finding_lines(finding_records(assessment))
 
 
 def _audit_events(assessment):
