@@ -3,7 +3,6 @@ live data: what the supervisor reviewed is what the workbook shows, with the sna
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -13,7 +12,14 @@ from django.utils.translation import get_language
 from compliance.choices import AssessmentStatus, Response
 from compliance.scoring import describe
 from reports.workbooks import register as register_sheets
-from reports.workbooks.assessment_view import FINDING_FIELDS, AssessmentView, SectionLine, _audit_rows, finding_lines
+from reports.workbooks.assessment_view import (
+    FINDING_FIELDS,
+    AssessmentView,
+    SectionLine,
+    SubmissionRef,
+    _audit_rows,
+    finding_lines,
+)
 from reports.workbooks.labels import choice_labels, yes_no
 from review.models import ReviewComment, Submission
 from review.services import submission_document
@@ -40,9 +46,8 @@ def _d(value):
     return parse_date(value) if isinstance(value, str) and value else None
 
 
-def latest_snapshot(assessment) -> Submission | None:
-    if assessment.status not in SNAPSHOT_STATUSES:
-        return None
+def last_submission(assessment) -> Submission | None:
+    """The assessment's latest submission that was not withdrawn, whatever the assessment's state now."""
     return (
         Submission.objects.for_org(assessment.organization)
         .filter(assessment=assessment)
@@ -50,6 +55,17 @@ def latest_snapshot(assessment) -> Submission | None:
         .order_by("-number")
         .first()
     )
+
+
+def latest_snapshot(assessment) -> Submission | None:
+    """The submission the workbook is written from: only while the supervisor works on it."""
+    if assessment.status not in SNAPSHOT_STATUSES:
+        return None
+    return last_submission(assessment)
+
+
+def submission_ref(submission: Submission) -> SubmissionRef:
+    return SubmissionRef(submission.number, submission.snapshot_sha256, submission.submitted_at)
 
 
 def _thaw(rows: list[dict], fields: tuple[str, ...], *, dates: tuple[str, ...] = (),
@@ -174,8 +190,5 @@ def snapshot_assessment_view(assessment, submission: Submission) -> AssessmentVi
         audit_trail=lambda: _audit_rows(assessment),
         snapshot_sha256=submission.snapshot_sha256,
         row_estimate=len(part["requirements"]) + len(vendors) + len(redundancy) + len(incidents),
-        extra={
-            "submission_number": submission.number,
-            "submitted_at": datetime.datetime.fromisoformat(doc["submission"]["submitted_at"]),
-        },
+        submission=submission_ref(submission),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
@@ -41,6 +41,15 @@ class SectionLine:
     answered: int
 
 
+@dataclass(frozen=True)
+class SubmissionRef:
+    """The submission a workbook cites: the one it was written from, or the one the firm is answering."""
+
+    number: int
+    sha256: str
+    submitted_at: datetime.datetime
+
+
 @dataclass
 class AssessmentView:
     firm: str
@@ -63,7 +72,8 @@ class AssessmentView:
     audit_trail: RowSource
     snapshot_sha256: str = ""  # empty: live data
     row_estimate: int = 0
-    extra: dict = field(default_factory=dict)
+    # Live data of an assessment sent back for changes still answers its last submission.
+    submission: SubmissionRef | None = None
 
     @property
     def is_snapshot(self) -> bool:
@@ -172,8 +182,10 @@ def _audit_rows(assessment) -> Iterator[tuple]:
         yield at, actor, actions.get(action, action), otype.rsplit(".", 1)[-1], orepr, text
 
 
-def live_assessment_view(assessment) -> AssessmentView:
-    """An AssessmentView of a draft (or any assessment without a snapshot), from live data."""
+def live_assessment_view(assessment, submission: SubmissionRef | None = None) -> AssessmentView:
+    """An AssessmentView of a draft (or any assessment without a snapshot), from live data.
+
+    ``submission`` is the last submission the live data follows (changes requested, withdrawn)."""
     from compliance.choices import AssessmentStatus
     from compliance.models import Finding, Section
     from compliance.scoring import describe
@@ -209,6 +221,7 @@ def live_assessment_view(assessment) -> AssessmentView:
         incidents=lambda: register.incident_rows(org),
         audit_trail=lambda: _audit_rows(assessment),
         row_estimate=estimate,
+        submission=submission,
     )
 
 

@@ -17,7 +17,7 @@ from tests.factories.vendors import make_vendor
 from tests.reports.export_world import build_firm
 
 # Cover lines that say where the data comes from: the only ones allowed to differ.
-PROVENANCE = ("Data source", "Snapshot SHA-256", "Generated at")
+PROVENANCE = ("Data source", "Submission", "Submitted at", "Snapshot SHA-256", "Generated at")
 
 
 def _submitted(world):
