@@ -11,13 +11,13 @@ from django.utils.translation import get_language
 
 from compliance.choices import AssessmentStatus, Response
 from compliance.scoring import describe
+from reports.workbooks import audit_trail
 from reports.workbooks import register as register_sheets
 from reports.workbooks.assessment_view import (
     FINDING_FIELDS,
     AssessmentView,
     SectionLine,
     SubmissionRef,
-    _audit_rows,
     finding_lines,
 )
 from reports.workbooks.labels import choice_labels, yes_no
@@ -187,7 +187,7 @@ def snapshot_assessment_view(assessment, submission: Submission) -> AssessmentVi
             incidents, register_sheets.INCIDENT_FIELDS,
             datetimes=("started_at", "ended_at", "reported_to_supervisor_at"),
             localised=register_sheets.INCIDENT_LOCALISED),
-        audit_trail=lambda: _audit_rows(assessment),
+        audit_trail=lambda: audit_trail.audit_rows(assessment),
         snapshot_sha256=submission.snapshot_sha256,
         row_estimate=len(part["requirements"]) + len(vendors) + len(redundancy) + len(incidents),
         submission=submission_ref(submission),

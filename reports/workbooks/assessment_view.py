@@ -10,25 +10,16 @@ chunks while the workbook is written.
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from accounts.models import Organization
-from audit.models import AuditEvent
-from reports.workbooks import register
+from reports.workbooks import audit_trail, register
 from reports.workbooks.labels import choice_labels, label, yes_no
 
 CHUNK = 500
-# Excel's limit is 32,767 characters per cell; longer change sets are cut (the log itself is whole).
-MAX_CELL = 32_000
-
-# json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str), with the encoder built once
-# instead of once per audit event.
-_CHANGES_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
-
 RowSource = Callable[[], Iterable[tuple]]
 
 
@@ -159,29 +150,6 @@ def _finding_rows(assessment) -> Iterator[tuple]:
     return finding_lines(finding_records(assessment))
 
 
-def _audit_events(assessment):
-    """The assessment's own events and its answers' events (object ids are stored as text)."""
-    from compliance.models import Answer
-
-    org = assessment.organization
-    answer_ids = [str(pk) for pk in Answer.objects.for_org(org).filter(assessment=assessment)
-                  .values_list("pk", flat=True)]
-    return AuditEvent.objects.for_org(org).filter(
-        Q(object_type="compliance.Assessment", object_id=str(assessment.pk))
-        | Q(object_type="compliance.Answer", object_id__in=answer_ids)
-    )
-
-
-def _audit_rows(assessment) -> Iterator[tuple]:
-    actions = choice_labels(AuditEvent.Action)
-    qs = _audit_events(assessment).order_by("id").values_list(
-        "created_at", "actor_email", "action", "object_type", "object_repr", "changes")
-    encode = _CHANGES_ENCODER.encode
-    for at, actor, action, otype, orepr, changes in qs.iterator(chunk_size=2000):
-        text = encode(changes)[:MAX_CELL] if changes else ""
-        yield at, actor, actions.get(action, action), otype.rsplit(".", 1)[-1], orepr, text
-
-
 def live_assessment_view(assessment, submission: SubmissionRef | None = None) -> AssessmentView:
     """An AssessmentView of a draft (or any assessment without a snapshot), from live data.
 
@@ -200,7 +168,7 @@ def live_assessment_view(assessment, submission: SubmissionRef | None = None) ->
     ]
     estimate = (len(assessment.applicable_requirement_ids())
                 + Finding.objects.for_org(org).filter(assessment=assessment).count()
-                + register.register_row_estimate(org) + _audit_events(assessment).count())
+                + register.register_row_estimate(org) + audit_trail.event_count(assessment))
     return AssessmentView(
         firm=org.display_name,
         title=assessment.title,
@@ -219,7 +187,7 @@ def live_assessment_view(assessment, submission: SubmissionRef | None = None) ->
         vendors=lambda: register.vendor_rows(org),
         redundancy=lambda: register.redundancy_rows(org),
         incidents=lambda: register.incident_rows(org),
-        audit_trail=lambda: _audit_rows(assessment),
+        audit_trail=lambda: audit_trail.audit_rows(assessment),
         row_estimate=estimate,
         submission=submission,
     )

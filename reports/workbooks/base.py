@@ -58,12 +58,30 @@ _KIND_WIDTH = {"text": "short", "long": "long", "int": "number", "number": "numb
 
 
 def excel_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
-    """Excel has no time zones: write the local (Asia/Seoul) wall time."""
+    """Excel has no time zones: write the wall time of settings.TIME_ZONE (Asia/Seoul), whoever asks.
+
+    Every workbook uses that one zone, and every date-time header says which (:func:`time_zone_label`)."""
     if value is None:
         return None
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = timezone.localtime(value, timezone.get_default_timezone())
     return value.replace(tzinfo=None, microsecond=0)
+
+
+def time_zone_label(at: datetime.datetime | None = None) -> str:
+    """The workbooks' zone as a reader needs it: its abbreviation and offset, e.g. "KST, UTC+9"."""
+    moment = timezone.localtime(at or timezone.now(), timezone.get_default_timezone())
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    offset = f"{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+    name = moment.tzname() or ""
+    utc = f"UTC{sign}{offset}" if minutes else "UTC"
+    return utc if name in ("", "UTC") or name.startswith(("+", "-")) else f"{name}, {utc}"
+
+
+def timed_header(text: str) -> str:
+    """A date-time column's header, stating the zone its times are in."""
+    return f"{label(text)} ({time_zone_label()})"
 
 
 class Progress:
@@ -112,7 +130,8 @@ class SheetWriter:
         if header_row:
             # Must be set before the first row: write-only sheets write their views up front.
             self.ws.freeze_panes = "A2"
-            self.ws.append(safe_cell(self.ws, label(c.header), **styles.header_style()) for c in columns)
+            self.ws.append(safe_cell(self.ws, timed_header(c.header) if c.kind == "datetime" else label(c.header),
+                                     **styles.header_style()) for c in columns)
             self.rows = 1
         self._makers = [self._maker(c) for c in columns]
 
@@ -235,7 +254,7 @@ def _formatted_maker(ws, number_format: str) -> Callable[[Any], Any]:
 def _datetime_maker(ws) -> Callable[[Any], Any]:
     """Date-times as :func:`excel_datetime` writes them (local wall time), the zone looked up once."""
     style = _style_of(ws, number_format=styles.DATETIME_FORMAT)
-    zone = timezone.get_current_timezone()
+    zone = timezone.get_default_timezone()
     other = _formatted_maker(ws, styles.DATETIME_FORMAT)
     datetime_type = datetime.datetime
 
@@ -263,8 +282,11 @@ def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]]) -> None:
-    """A two-column sheet (cover): translated labels on the left, values on the right."""
+def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]], timed: Iterable[str] = ()) -> None:
+    """A two-column sheet (cover): translated labels on the left, values on the right.
+
+    Keys in ``timed`` (and any key holding a date-time) say the zone, even when the value is blank."""
+    timed = set(timed)
     ws = wb.create_sheet(title=label(title)[:31])
     styles.set_widths(ws, [28, 70])
     bold = Font(bold=True)
@@ -277,4 +299,5 @@ def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]]) -> N
             cell.number_format = styles.DATE_FORMAT
         else:
             cell = safe_cell(ws, value, alignment=styles.WRAP)
-        ws.append([safe_cell(ws, label(key), font=bold), cell])
+        name = timed_header(key) if key in timed or isinstance(value, datetime.datetime) else label(key)
+        ws.append([safe_cell(ws, name, font=bold), cell])
