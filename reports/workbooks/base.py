@@ -1,8 +1,8 @@
 """The machinery every workbook builder shares: typed columns, a streaming sheet writer, progress.
 
 Builders describe a sheet as a list of :class:`Column` and push rows of plain values; the writer
-turns each value into a cell of the column's kind. Every text goes through
-``reports.workbooks.cells`` (``safe_value``/``safe_cell``), so no builder can write a formula.
+turns each value into a cell of the column's kind. Every text becomes a string cell as
+``reports.workbooks.cells`` describes, so no builder can write a formula, nor alter a text.
 Write-only mode keeps memory flat: a row is serialised as soon as it is appended.
 """
 
@@ -24,7 +24,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from reports.workbooks import styles
-from reports.workbooks.cells import safe_cell, safe_value
+from reports.workbooks.cells import needs_quoting, safe_cell, safe_value
 from reports.workbooks.labels import label
 
 # Conditional colours: ratings A..D and red flags (SPOF, failed test). Rules are attached to the
@@ -150,7 +150,7 @@ class SheetWriter:
             return _formatted_maker(ws, styles.INTEGER_FORMAT)
         if column.kind == "number":
             return _formatted_maker(ws, "0.0")
-        return safe_value
+        return _text_maker(ws)
 
     def append(self, values: Iterable[Any]) -> None:
         self.ws.append([make(v) for make, v in zip(self._makers, values, strict=True)])
@@ -219,24 +219,31 @@ def _new_cell(ws, value: Any, data_type: str, style: StyleArray) -> Cell:
     return cell
 
 
-def _long_maker(ws) -> Callable[[Any], Any]:
-    """Wrapped text: ``safe_value`` then a text-typed cell (as ``safe_cell(ws, v, alignment=WRAP)``)."""
-    wrap = _style_of(ws, alignment=styles.WRAP)
+def _text_maker(ws, **style: Any) -> Callable[[Any], Any]:
+    """Text as a string cell (see ``reports.workbooks.cells``): the text unchanged, typed "s" so it is never
+    a formula, and quote-prefixed when it looks like one so it stays text when someone edits it in Excel."""
+    plain, quoted = _style_of(ws, **style), _style_of(ws, quotePrefix=True, **style)
 
     def make(value: Any) -> Any:
         if value is None or value == "":
             return None
         cleaned = safe_value(value)
         if isinstance(cleaned, str):
-            return _new_cell(ws, cleaned, "s", wrap)
-        return safe_cell(ws, cleaned, alignment=styles.WRAP)
+            return _new_cell(ws, cleaned, "s", quoted if needs_quoting(cleaned) else plain)
+        return safe_cell(ws, cleaned, **style) if style else cleaned
 
     return make
+
+
+def _long_maker(ws) -> Callable[[Any], Any]:
+    """Wrapped text."""
+    return _text_maker(ws, alignment=styles.WRAP)
 
 
 def _formatted_maker(ws, number_format: str) -> Callable[[Any], Any]:
     """Numbers and dates with ``number_format``; a text in such a column is written as safe text."""
     style = _style_of(ws, number_format=number_format)
+    text = _text_maker(ws)
 
     def make(value: Any) -> Any:
         if value is None or value == "":
@@ -245,7 +252,7 @@ def _formatted_maker(ws, number_format: str) -> Callable[[Any], Any]:
         if data_type is not None:
             return _new_cell(ws, value, data_type, style)
         if isinstance(value, str):
-            return safe_value(value)
+            return text(value)
         return _formatted(ws, value, number_format)
 
     return make
@@ -272,7 +279,7 @@ def _formatted(ws, value: Any, number_format: str) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        return safe_value(value)
+        return safe_cell(ws, value)
     cell = WriteOnlyCell(ws, value=value)
     cell.number_format = number_format
     return cell
