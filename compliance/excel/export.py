@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from compliance.excel.columns import COLUMNS, RESPONSE_LABELS, SHEET_TITLE, YES, language, response_label
 from compliance.models import Answer, Assessment, Requirement
+from reports.workbooks.base import print_setup
 from reports.workbooks.cells import safe_value, set_text
 
 HEADER_FILL = PatternFill("solid", fgColor="0F2741")
@@ -83,6 +84,7 @@ def build_checklist(assessment: Assessment) -> bytes:
     if rows:
         validation.add(f"{response_col}2:{response_col}{len(rows) + 1}")
     ws.freeze_panes = "B2"
+    print_setup(ws)
     ws.protection.sheet = True
     # Officers may still resize and filter; only the locked cells' contents are guarded.
     ws.protection.formatColumns = False

@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from reports.imports import limits
 from reports.imports.columns import BOOL, CATALOG, CHOICE, FIRST_DATA_ROW, SHEETS, Column
 from reports.imports.values import choice_labels, yes_no_labels
+from reports.workbooks.base import print_setup
 from reports.workbooks.cells import set_text
 from reports.workbooks.styles import TITLE_FONT, WRAP, header_style, set_widths, subheader_style
 
@@ -108,6 +109,7 @@ def build_template(language: str, catalog_keys: list[tuple[str, str]] | None = N
         if row == 1:
             cell.font = TITLE_FONT
     intro.column_dimensions["A"].width = 120
+    print_setup(intro, title_rows=0)
 
     data_sheets = [wb.create_sheet(spec.name) for spec in SHEETS]
     ranges = _write_lists(wb, _list_values(language, catalog_keys), catalog_keys)
@@ -126,6 +128,7 @@ def build_template(language: str, catalog_keys: list[tuple[str, str]] | None = N
                 ws.add_data_validation(validation)
         ws.freeze_panes = f"A{FIRST_DATA_ROW}"
         set_widths(ws, [c.width for c in spec.columns])
+        print_setup(ws, title_rows=FIRST_DATA_ROW - 1)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

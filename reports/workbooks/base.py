@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,8 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.workbooks import styles
 from reports.workbooks.cells import needs_quoting, safe_cell, safe_value
@@ -116,6 +119,39 @@ class Progress:
             self.callback(percent)
 
 
+def print_setup(ws, *, title_rows: int = 1) -> None:
+    """How every sheet a person may print comes out of the printer: A4 landscape, all columns on the
+    page width (as many pages down as needed), the header row(s) repeated on every page.
+
+    Call it before the first row of a write-only sheet: the fit-to-page flag is written with the
+    sheet's properties, ahead of the rows.
+    """
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+
+
+# Points per line of 11-point text, and how many characters of a column's width a line holds.
+_LINE_HEIGHT = 15
+
+
+def _display_width(text: str) -> int:
+    # Hangul and other East Asian wide characters take two columns of an Excel width unit.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrapped_height(text: str, width: float) -> float:
+    """The row height (points) at which ``text`` wrapped in a column of ``width`` shows every line."""
+    per_line = max(int(width) - 1, 1)
+    lines = sum(max(1, -(-_display_width(line) // per_line)) for line in str(text).split("\n"))
+    return float(_LINE_HEIGHT * max(lines, 1))
+
+
 class SheetWriter:
     """Streams one sheet: header row (frozen, filtered, styled), then typed rows."""
 
@@ -127,6 +163,7 @@ class SheetWriter:
         self.rows = 0
         self._header_row = header_row
         styles.set_widths(self.ws, [c.width or _KIND_WIDTH.get(c.kind, "short") for c in columns])
+        print_setup(self.ws, title_rows=1 if header_row else 0)
         if header_row:
             # Must be set before the first row: write-only sheets write their views up front.
             self.ws.freeze_panes = "A2"
@@ -289,15 +326,19 @@ def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]], timed: Iterable[str] = ()) -> None:
-    """A two-column sheet (cover): translated labels on the left, values on the right.
+def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]], timed: Iterable[str] = ()) -> Any:
+    """A two-column sheet (cover): translated labels on the left, values on the right; returns the sheet.
 
-    Keys in ``timed`` (and any key holding a date-time) say the zone, even when the value is blank."""
+    Keys in ``timed`` (and any key holding a date-time) say the zone, even when the value is blank.
+    A long value (the rating's reasons) wraps and its row is made tall enough to show and print whole.
+    """
     timed = set(timed)
     ws = wb.create_sheet(title=label(title)[:31])
-    styles.set_widths(ws, [28, 70])
+    key_width, value_width = 28, 70
+    styles.set_widths(ws, [key_width, value_width])
+    print_setup(ws, title_rows=0)
     bold = Font(bold=True)
-    for key, value in pairs:
+    for row, (key, value) in enumerate(pairs, start=1):
         if isinstance(value, datetime.datetime):
             cell = WriteOnlyCell(ws, value=excel_datetime(value))
             cell.number_format = styles.DATETIME_FORMAT
@@ -306,5 +347,8 @@ def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]], time
             cell.number_format = styles.DATE_FORMAT
         else:
             cell = safe_cell(ws, value, alignment=styles.WRAP)
+            if isinstance(value, str) and value:
+                ws.row_dimensions[row].height = wrapped_height(value, value_width)
         name = timed_header(key) if key in timed or isinstance(value, datetime.datetime) else label(key)
-        ws.append([safe_cell(ws, name, font=bold), cell])
+        ws.append([safe_cell(ws, name, font=bold, alignment=styles.WRAP), cell])
+    return ws

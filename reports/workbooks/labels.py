@@ -150,6 +150,7 @@ KOREAN: dict[str, str] = {
     "Reason": "사유",
     "Workbook": "워크북",
     "(deleted)": "(삭제됨)",
+    "Impact by firm kind": "회사 유형별 영향",
     "submitted by": "제출자",
     "decided by": "결정자",
     "author": "작성자",
