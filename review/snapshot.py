@@ -11,14 +11,19 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
-from compliance.models import Answer, Assessment, Evidence, Finding, Requirement
+from compliance.models import Answer, Assessment, Evidence, Requirement, Section
+from reports.workbooks import register as register_sheets
+from reports.workbooks.assessment_view import FINDING_FIELDS, finding_records
 from vendors import rules
 from vendors.models import Dependency, Incident
 from vendors.selectors import dependency_facts
 
-SCHEMA_VERSION = 1
+# 2: the snapshot also freezes every value the audit workbook shows ("workbook": vendors, redundancy matrix,
+# incidents; findings' owner and notes; section order). Version 1 documents are still read (missing values blank).
+SCHEMA_VERSION = 2
 STRATEGY_STRENGTH = [
     "none",
     "manual_workaround",
@@ -51,7 +56,7 @@ def _assessment_part(assessment: Assessment) -> dict:
         for a in Answer.objects.for_org(org).filter(assessment=assessment).select_related("answered_by")
     }
     evidence: dict[int, list[dict]] = {}
-    for e in Evidence.objects.for_org(org).filter(answer__assessment=assessment).order_by("id"):
+    for e in Evidence.objects.for_org(org).filter(answer__assessment=assessment).order_by("created_at", "id"):
         evidence.setdefault(e.answer_id, []).append(
             {"id": e.pk, "name": e.original_name, "sha256": e.sha256, "size": e.size}
         )
@@ -74,17 +79,10 @@ def _assessment_part(assessment: Assessment) -> dict:
                 "evidence": evidence.get(answer.pk, []) if answer else [],
             }
         )
-    findings = [
-        {
-            "title": f.title,
-            "severity": f.severity,
-            "status": f.status,
-            "source": f.source,
-            "requirement": f.requirement.ref if f.requirement_id else "",
-            "due_date": f.due_date,
-            "remediation_plan": f.remediation_plan,
-        }
-        for f in Finding.objects.for_org(org).filter(assessment=assessment).select_related("requirement").order_by("id")
+    findings = [dict(zip(FINDING_FIELDS, record, strict=True)) for record in finding_records(assessment)]
+    sections = [
+        {"code": s.code, "name": {"ko": s.name_ko, "en": s.name_en}}
+        for s in Section.objects.filter(framework=assessment.framework).order_by("order", "pk")
     ]
     fw = assessment.framework
     return {
@@ -98,6 +96,7 @@ def _assessment_part(assessment: Assessment) -> dict:
         "rating": assessment.rating,
         "rating_reasons": assessment.rating_reasons,
         "section_scores": assessment.score_details,
+        "sections": sections,
         "requirements": items,
         "findings": findings,
     }
@@ -191,9 +190,43 @@ def register_rows(organization, today: datetime.date) -> tuple[list[dict], list[
     return rows, incidents
 
 
+def _in_every_language(produce) -> dict[str, list[tuple]]:
+    records = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            records[code] = list(produce())
+    return records
+
+
+def _frozen(fields: tuple[str, ...], records: list[tuple], localised: dict[str, list[tuple]] | None = None,
+            localised_fields: tuple[str, ...] = ()) -> list[dict]:
+    """Records as dicts by field name; each localised field as {language: value} (same rows in every language)."""
+    rows = [dict(zip(fields, record, strict=True)) for record in records]
+    for name in localised_fields:
+        index = fields.index(name)
+        for position, row in enumerate(rows):
+            row[name] = {code: recs[position][index] for code, recs in (localised or {}).items()}
+    return rows
+
+
+def workbook_part(organization, today: datetime.date) -> dict:
+    """The register sheets of the audit workbook, as records: what the supervisor's workbook will show."""
+    redundancy = _in_every_language(lambda: register_sheets.redundancy_records(organization, today))
+    incidents = _in_every_language(lambda: register_sheets.incident_records(organization))
+    default = settings.LANGUAGE_CODE
+    return {
+        "vendors": _frozen(register_sheets.VENDOR_FIELDS, list(register_sheets.vendor_records(organization))),
+        "redundancy": _frozen(register_sheets.REDUNDANCY_FIELDS, redundancy[default], redundancy,
+                              register_sheets.REDUNDANCY_LOCALISED),
+        "incidents": _frozen(register_sheets.INCIDENT_FIELDS, incidents[default], incidents,
+                             register_sheets.INCIDENT_LOCALISED),
+    }
+
+
 def build_snapshot(assessment: Assessment, *, submitted_by, submitted_at: datetime.datetime, number: int) -> dict:
     org = assessment.organization
-    dependencies, incidents = register_rows(org, timezone.localdate(submitted_at))
+    today = timezone.localdate(submitted_at)
+    dependencies, incidents = register_rows(org, today)
     return {
         "schema": SCHEMA_VERSION,
         "submission": {"number": number, "submitted_at": submitted_at, "submitted_by": submitted_by.email},
@@ -206,4 +239,5 @@ def build_snapshot(assessment: Assessment, *, submitted_by, submitted_at: dateti
         },
         "assessment": _assessment_part(assessment),
         "register": {"dependencies": dependencies, "incidents": incidents},
+        "workbook": workbook_part(org, today),
     }

@@ -17,7 +17,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from compliance.excel.columns import COLUMNS, RESPONSE_LABELS, SHEET_TITLE, YES, language, response_label
 from compliance.models import Answer, Assessment, Requirement
-from reports.workbooks.cells import safe_value
+from reports.workbooks.base import print_setup
+from reports.workbooks.cells import safe_value, set_text
 
 HEADER_FILL = PatternFill("solid", fgColor="0F2741")
 LOCKED_FILL = PatternFill("solid", fgColor="EEF1F5")
@@ -67,8 +68,7 @@ def build_checklist(assessment: Assessment) -> bytes:
     for row in ws.iter_rows(min_row=2, max_row=len(rows) + 1):
         for column, cell in zip(COLUMNS, row, strict=True):
             cell.alignment = WRAP
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text even if a rule about "=" ever changes
+            set_text(cell, cell.value)  # text stays text: a string cell, quote-prefixed if it looks like a formula
             if column.editable:
                 cell.protection = Protection(locked=False)
             else:
@@ -84,6 +84,7 @@ def build_checklist(assessment: Assessment) -> bytes:
     if rows:
         validation.add(f"{response_col}2:{response_col}{len(rows) + 1}")
     ws.freeze_panes = "B2"
+    print_setup(ws)
     ws.protection.sheet = True
     # Officers may still resize and filter; only the locked cells' contents are guarded.
     ws.protection.formatColumns = False

@@ -16,7 +16,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from reports.imports import limits
 from reports.imports.columns import BOOL, CATALOG, CHOICE, FIRST_DATA_ROW, SHEETS, Column
 from reports.imports.values import choice_labels, yes_no_labels
-from reports.workbooks.cells import safe_value
+from reports.workbooks.base import print_setup
+from reports.workbooks.cells import set_text
 from reports.workbooks.styles import TITLE_FONT, WRAP, header_style, set_widths, subheader_style
 
 LISTS_SHEET = "Lists"
@@ -63,14 +64,14 @@ def _write_lists(wb: Workbook, lists: dict[str, list[str]], catalog_keys: list[t
         letter = get_column_letter(index)
         ws.cell(row=1, column=index, value=name)
         for row, value in enumerate(values, start=2):
-            ws.cell(row=row, column=index, value=safe_value(value))
+            set_text(ws.cell(row=row, column=index), value)
         last = max(len(values) + 1, 2)
         ranges[name] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${last}"
     # The provider names next to the keys, so a person can find the key they need.
     name_col = len(lists) + 1
     ws.cell(row=1, column=name_col, value="catalog_name")
     for row, (_key, name) in enumerate(catalog_keys, start=2):
-        ws.cell(row=row, column=name_col, value=safe_value(name))
+        set_text(ws.cell(row=row, column=name_col), name)
     ws.sheet_state = "hidden"
     return ranges
 
@@ -103,11 +104,12 @@ def build_template(language: str, catalog_keys: list[tuple[str, str]] | None = N
     intro.title = INSTRUCTIONS_SHEET
     pick = 0 if language == "ko" else 1
     for row, texts in enumerate(_INSTRUCTIONS, start=1):
-        cell = intro.cell(row=row, column=1, value=safe_value(texts[pick]))
+        cell = set_text(intro.cell(row=row, column=1), texts[pick])
         cell.alignment = WRAP
         if row == 1:
             cell.font = TITLE_FONT
     intro.column_dimensions["A"].width = 120
+    print_setup(intro, title_rows=0)
 
     data_sheets = [wb.create_sheet(spec.name) for spec in SHEETS]
     ranges = _write_lists(wb, _list_values(language, catalog_keys), catalog_keys)
@@ -116,7 +118,7 @@ def build_template(language: str, catalog_keys: list[tuple[str, str]] | None = N
         for index, column in enumerate(spec.columns, start=1):
             star = " *" if column.required else ""
             for row, text, style in ((1, column.ko + star, header_style()), (2, column.en + star, subheader_style())):
-                cell = ws.cell(row=row, column=index, value=safe_value(text))
+                cell = set_text(ws.cell(row=row, column=index), text)
                 for attr, value in style.items():
                     setattr(cell, attr, value)
             validation = _validation_for(column, ranges)
@@ -126,6 +128,7 @@ def build_template(language: str, catalog_keys: list[tuple[str, str]] | None = N
                 ws.add_data_validation(validation)
         ws.freeze_panes = f"A{FIRST_DATA_ROW}"
         set_widths(ws, [c.width for c in spec.columns])
+        print_setup(ws, title_rows=FIRST_DATA_ROW - 1)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

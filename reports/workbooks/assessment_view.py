@@ -10,25 +10,16 @@ chunks while the workbook is written.
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from accounts.models import Organization
-from audit.models import AuditEvent
-from reports.workbooks import register
+from reports.workbooks import audit_trail, register
 from reports.workbooks.labels import choice_labels, label, yes_no
 
 CHUNK = 500
-# Excel's limit is 32,767 characters per cell; longer change sets are cut (the log itself is whole).
-MAX_CELL = 32_000
-
-# json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str), with the encoder built once
-# instead of once per audit event.
-_CHANGES_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
-
 RowSource = Callable[[], Iterable[tuple]]
 
 
@@ -39,6 +30,15 @@ class SectionLine:
     score: float | None
     applicable: int
     answered: int
+
+
+@dataclass(frozen=True)
+class SubmissionRef:
+    """The submission a workbook cites: the one it was written from, or the one the firm is answering."""
+
+    number: int
+    sha256: str
+    submitted_at: datetime.datetime
 
 
 @dataclass
@@ -63,7 +63,8 @@ class AssessmentView:
     audit_trail: RowSource
     snapshot_sha256: str = ""  # empty: live data
     row_estimate: int = 0
-    extra: dict = field(default_factory=dict)
+    # Live data of an assessment sent back for changes still answers its last submission.
+    submission: SubmissionRef | None = None
 
     @property
     def is_snapshot(self) -> bool:
@@ -104,7 +105,7 @@ def _checklist_chunk(org, assessment, reqs, responses, Answer, Evidence) -> Iter
         a.requirement_id: a
         for a in Answer.objects.for_org(org).filter(assessment=assessment, requirement__in=[r.pk for r in reqs])
         .select_related("answered_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.for_org(org).order_by("created_at")))
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.for_org(org).order_by("created_at", "id")))
     }
     for req in reqs:
         a = answers.get(req.pk)
@@ -119,45 +120,40 @@ def _checklist_chunk(org, assessment, reqs, responses, Answer, Evidence) -> Iter
         )
 
 
-def _finding_rows(assessment) -> Iterator[tuple]:
-    from compliance.choices import FindingSource, FindingStatus, Severity
+FINDING_FIELDS = ("title", "severity", "source", "requirement", "status", "owner", "due_date", "remediation_plan",
+                  "description")
+
+
+def finding_records(assessment) -> Iterator[tuple]:
+    """The assessment's findings as raw values in ``FINDING_FIELDS`` order (codes, not labels)."""
     from compliance.models import Finding
 
-    severity, source, status = choice_labels(Severity), choice_labels(FindingSource), choice_labels(FindingStatus)
     qs = (Finding.objects.for_org(assessment.organization).filter(assessment=assessment)
           .order_by("severity", "due_date", "pk")
           .values_list("title", "severity", "source", "requirement__ref", "status", "owner__email", "due_date",
                        "remediation_plan", "description"))
     for title, sev, src, ref, st, owner, due, plan, description in qs.iterator(chunk_size=CHUNK):
-        yield (title, severity.get(sev, sev), source.get(src, src), ref or "", status.get(st, st), owner or "",
-               due, plan, description)
+        yield title, sev, src, ref or "", st, owner or "", due, plan, description
 
 
-def _audit_events(assessment):
-    """The assessment's own events and its answers' events (object ids are stored as text)."""
-    from compliance.models import Answer
+def finding_lines(records: Iterable[tuple]) -> Iterator[tuple]:
+    """Findings sheet rows of finding records, labelled in the active language."""
+    from compliance.choices import FindingSource, FindingStatus, Severity
 
-    org = assessment.organization
-    answer_ids = [str(pk) for pk in Answer.objects.for_org(org).filter(assessment=assessment)
-                  .values_list("pk", flat=True)]
-    return AuditEvent.objects.for_org(org).filter(
-        Q(object_type="compliance.Assessment", object_id=str(assessment.pk))
-        | Q(object_type="compliance.Answer", object_id__in=answer_ids)
-    )
+    severity, source, status = choice_labels(Severity), choice_labels(FindingSource), choice_labels(FindingStatus)
+    for title, sev, src, ref, st, owner, due, plan, description in records:
+        yield (title, severity.get(sev, sev), source.get(src, src), ref, status.get(st, st), owner, due, plan,
+               description)
 
 
-def _audit_rows(assessment) -> Iterator[tuple]:
-    actions = choice_labels(AuditEvent.Action)
-    qs = _audit_events(assessment).order_by("id").values_list(
-        "created_at", "actor_email", "action", "object_type", "object_repr", "changes")
-    encode = _CHANGES_ENCODER.encode
-    for at, actor, action, otype, orepr, changes in qs.iterator(chunk_size=2000):
-        text = encode(changes)[:MAX_CELL] if changes else ""
-        yield at, actor, actions.get(action, action), otype.rsplit(".", 1)[-1], orepr, text
+def _finding_rows(assessment) -> Iterator[tuple]:
+    return finding_lines(finding_records(assessment))
 
 
-def live_assessment_view(assessment) -> AssessmentView:
-    """An AssessmentView of a draft (or any assessment without a snapshot), from live data."""
+def live_assessment_view(assessment, submission: SubmissionRef | None = None) -> AssessmentView:
+    """An AssessmentView of a draft (or any assessment without a snapshot), from live data.
+
+    ``submission`` is the last submission the live data follows (changes requested, withdrawn)."""
     from compliance.choices import AssessmentStatus
     from compliance.models import Finding, Section
     from compliance.scoring import describe
@@ -172,7 +168,7 @@ def live_assessment_view(assessment) -> AssessmentView:
     ]
     estimate = (len(assessment.applicable_requirement_ids())
                 + Finding.objects.for_org(org).filter(assessment=assessment).count()
-                + register.register_row_estimate(org) + _audit_events(assessment).count())
+                + register.register_row_estimate(org) + audit_trail.event_count(assessment))
     return AssessmentView(
         firm=org.display_name,
         title=assessment.title,
@@ -191,8 +187,9 @@ def live_assessment_view(assessment) -> AssessmentView:
         vendors=lambda: register.vendor_rows(org),
         redundancy=lambda: register.redundancy_rows(org),
         incidents=lambda: register.incident_rows(org),
-        audit_trail=lambda: _audit_rows(assessment),
+        audit_trail=lambda: audit_trail.audit_rows(assessment),
         row_estimate=estimate,
+        submission=submission,
     )
 
 

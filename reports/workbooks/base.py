@@ -1,8 +1,8 @@
 """The machinery every workbook builder shares: typed columns, a streaming sheet writer, progress.
 
 Builders describe a sheet as a list of :class:`Column` and push rows of plain values; the writer
-turns each value into a cell of the column's kind. Every text goes through
-``reports.workbooks.cells`` (``safe_value``/``safe_cell``), so no builder can write a formula.
+turns each value into a cell of the column's kind. Every text becomes a string cell as
+``reports.workbooks.cells`` describes, so no builder can write a formula, nor alter a text.
 Write-only mode keeps memory flat: a row is serialised as soon as it is appended.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,9 +23,11 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.workbooks import styles
-from reports.workbooks.cells import safe_cell, safe_value
+from reports.workbooks.cells import needs_quoting, safe_cell, safe_value
 from reports.workbooks.labels import label
 
 # Conditional colours: ratings A..D and red flags (SPOF, failed test). Rules are attached to the
@@ -58,12 +61,30 @@ _KIND_WIDTH = {"text": "short", "long": "long", "int": "number", "number": "numb
 
 
 def excel_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
-    """Excel has no time zones: write the local (Asia/Seoul) wall time."""
+    """Excel has no time zones: write the wall time of settings.TIME_ZONE (Asia/Seoul), whoever asks.
+
+    Every workbook uses that one zone, and every date-time header says which (:func:`time_zone_label`)."""
     if value is None:
         return None
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = timezone.localtime(value, timezone.get_default_timezone())
     return value.replace(tzinfo=None, microsecond=0)
+
+
+def time_zone_label(at: datetime.datetime | None = None) -> str:
+    """The workbooks' zone as a reader needs it: its abbreviation and offset, e.g. "KST, UTC+9"."""
+    moment = timezone.localtime(at or timezone.now(), timezone.get_default_timezone())
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+    offset = f"{minutes // 60}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+    name = moment.tzname() or ""
+    utc = f"UTC{sign}{offset}" if minutes else "UTC"
+    return utc if name in ("", "UTC") or name.startswith(("+", "-")) else f"{name}, {utc}"
+
+
+def timed_header(text: str) -> str:
+    """A date-time column's header, stating the zone its times are in."""
+    return f"{label(text)} ({time_zone_label()})"
 
 
 class Progress:
@@ -98,6 +119,39 @@ class Progress:
             self.callback(percent)
 
 
+def print_setup(ws, *, title_rows: int = 1) -> None:
+    """How every sheet a person may print comes out of the printer: A4 landscape, all columns on the
+    page width (as many pages down as needed), the header row(s) repeated on every page.
+
+    Call it before the first row of a write-only sheet: the fit-to-page flag is written with the
+    sheet's properties, ahead of the rows.
+    """
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+
+
+# Points per line of 11-point text, and how many characters of a column's width a line holds.
+_LINE_HEIGHT = 15
+
+
+def _display_width(text: str) -> int:
+    # Hangul and other East Asian wide characters take two columns of an Excel width unit.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrapped_height(text: str, width: float) -> float:
+    """The row height (points) at which ``text`` wrapped in a column of ``width`` shows every line."""
+    per_line = max(int(width) - 1, 1)
+    lines = sum(max(1, -(-_display_width(line) // per_line)) for line in str(text).split("\n"))
+    return float(_LINE_HEIGHT * max(lines, 1))
+
+
 class SheetWriter:
     """Streams one sheet: header row (frozen, filtered, styled), then typed rows."""
 
@@ -109,10 +163,12 @@ class SheetWriter:
         self.rows = 0
         self._header_row = header_row
         styles.set_widths(self.ws, [c.width or _KIND_WIDTH.get(c.kind, "short") for c in columns])
+        print_setup(self.ws, title_rows=1 if header_row else 0)
         if header_row:
             # Must be set before the first row: write-only sheets write their views up front.
             self.ws.freeze_panes = "A2"
-            self.ws.append(safe_cell(self.ws, label(c.header), **styles.header_style()) for c in columns)
+            self.ws.append(safe_cell(self.ws, timed_header(c.header) if c.kind == "datetime" else label(c.header),
+                                     **styles.header_style()) for c in columns)
             self.rows = 1
         self._makers = [self._maker(c) for c in columns]
 
@@ -131,7 +187,7 @@ class SheetWriter:
             return _formatted_maker(ws, styles.INTEGER_FORMAT)
         if column.kind == "number":
             return _formatted_maker(ws, "0.0")
-        return safe_value
+        return _text_maker(ws)
 
     def append(self, values: Iterable[Any]) -> None:
         self.ws.append([make(v) for make, v in zip(self._makers, values, strict=True)])
@@ -200,24 +256,31 @@ def _new_cell(ws, value: Any, data_type: str, style: StyleArray) -> Cell:
     return cell
 
 
-def _long_maker(ws) -> Callable[[Any], Any]:
-    """Wrapped text: ``safe_value`` then a text-typed cell (as ``safe_cell(ws, v, alignment=WRAP)``)."""
-    wrap = _style_of(ws, alignment=styles.WRAP)
+def _text_maker(ws, **style: Any) -> Callable[[Any], Any]:
+    """Text as a string cell (see ``reports.workbooks.cells``): the text unchanged, typed "s" so it is never
+    a formula, and quote-prefixed when it looks like one so it stays text when someone edits it in Excel."""
+    plain, quoted = _style_of(ws, **style), _style_of(ws, quotePrefix=True, **style)
 
     def make(value: Any) -> Any:
         if value is None or value == "":
             return None
         cleaned = safe_value(value)
         if isinstance(cleaned, str):
-            return _new_cell(ws, cleaned, "s", wrap)
-        return safe_cell(ws, cleaned, alignment=styles.WRAP)
+            return _new_cell(ws, cleaned, "s", quoted if needs_quoting(cleaned) else plain)
+        return safe_cell(ws, cleaned, **style) if style else cleaned
 
     return make
+
+
+def _long_maker(ws) -> Callable[[Any], Any]:
+    """Wrapped text."""
+    return _text_maker(ws, alignment=styles.WRAP)
 
 
 def _formatted_maker(ws, number_format: str) -> Callable[[Any], Any]:
     """Numbers and dates with ``number_format``; a text in such a column is written as safe text."""
     style = _style_of(ws, number_format=number_format)
+    text = _text_maker(ws)
 
     def make(value: Any) -> Any:
         if value is None or value == "":
@@ -226,7 +289,7 @@ def _formatted_maker(ws, number_format: str) -> Callable[[Any], Any]:
         if data_type is not None:
             return _new_cell(ws, value, data_type, style)
         if isinstance(value, str):
-            return safe_value(value)
+            return text(value)
         return _formatted(ws, value, number_format)
 
     return make
@@ -235,7 +298,7 @@ def _formatted_maker(ws, number_format: str) -> Callable[[Any], Any]:
 def _datetime_maker(ws) -> Callable[[Any], Any]:
     """Date-times as :func:`excel_datetime` writes them (local wall time), the zone looked up once."""
     style = _style_of(ws, number_format=styles.DATETIME_FORMAT)
-    zone = timezone.get_current_timezone()
+    zone = timezone.get_default_timezone()
     other = _formatted_maker(ws, styles.DATETIME_FORMAT)
     datetime_type = datetime.datetime
 
@@ -253,7 +316,7 @@ def _formatted(ws, value: Any, number_format: str) -> Any:
     if value is None or value == "":
         return None
     if isinstance(value, str):
-        return safe_value(value)
+        return safe_cell(ws, value)
     cell = WriteOnlyCell(ws, value=value)
     cell.number_format = number_format
     return cell
@@ -263,12 +326,19 @@ def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]]) -> None:
-    """A two-column sheet (cover): translated labels on the left, values on the right."""
+def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]], timed: Iterable[str] = ()) -> Any:
+    """A two-column sheet (cover): translated labels on the left, values on the right; returns the sheet.
+
+    Keys in ``timed`` (and any key holding a date-time) say the zone, even when the value is blank.
+    A long value (the rating's reasons) wraps and its row is made tall enough to show and print whole.
+    """
+    timed = set(timed)
     ws = wb.create_sheet(title=label(title)[:31])
-    styles.set_widths(ws, [28, 70])
+    key_width, value_width = 28, 70
+    styles.set_widths(ws, [key_width, value_width])
+    print_setup(ws, title_rows=0)
     bold = Font(bold=True)
-    for key, value in pairs:
+    for row, (key, value) in enumerate(pairs, start=1):
         if isinstance(value, datetime.datetime):
             cell = WriteOnlyCell(ws, value=excel_datetime(value))
             cell.number_format = styles.DATETIME_FORMAT
@@ -277,4 +347,8 @@ def key_value_sheet(wb: Workbook, title: str, pairs: list[tuple[str, Any]]) -> N
             cell.number_format = styles.DATE_FORMAT
         else:
             cell = safe_cell(ws, value, alignment=styles.WRAP)
-        ws.append([safe_cell(ws, label(key), font=bold), cell])
+            if isinstance(value, str) and value:
+                ws.row_dimensions[row].height = wrapped_height(value, value_width)
+        name = timed_header(key) if key in timed or isinstance(value, datetime.datetime) else label(key)
+        ws.append([safe_cell(ws, name, font=bold, alignment=styles.WRAP), cell])
+    return ws

@@ -2,10 +2,12 @@
 
 A spreadsheet treats text that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (and a
 leading tab or carriage return is how CSV/DDE injection payloads hide that first character), so
-a vendor called ``=HYPERLINK("http://evil", "click")`` would become a live link in the examiner's
-Excel. Every such string is written as text: prefixed with a single quote ``'`` (the convention
-Excel, LibreOffice and OWASP use to mean "this is text") **and**, when a cell object is built,
-with its data type forced to string so openpyxl never emits a ``<f>`` element for it.
+a vendor called ``=HYPERLINK("http://evil", "click")`` could become a live link in the examiner's
+Excel. Every such string is written as a **string cell** (data type "s": an inline string, never an
+``<f>`` element, so nothing is ever evaluated) with the **quotePrefix** style, which is what Excel
+itself stores when a person types a leading ``'``: the cell shows the text exactly and stays text
+when someone edits it. The text itself is never changed: a comment "- 계약서 확인" or "+82 2 ..."
+reads in Excel exactly as in the app (an earlier version prepended ``'``, which Excel showed).
 
 Strings are also checked after leading spaces and line feeds, because spreadsheet apps may strip
 those before deciding what the cell is. Characters that XML cannot carry (control characters) are
@@ -18,7 +20,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -39,19 +41,29 @@ def needs_quoting(text: str) -> bool:
 
 
 def safe_value(value: Any) -> Any:
-    """The value to put in a cell: formula-looking strings become quoted text.
+    """The value to put in a cell: text cleaned of what XML cannot hold, otherwise unchanged.
 
-    Numbers, dates, booleans and ``None`` are returned unchanged (a negative *number* is data,
-    not a formula); anything else is turned into a string first (lazy translations, enums).
+    Numbers, dates, booleans and ``None`` are returned as they are (a negative *number* is data,
+    not a formula); anything else is turned into a string (lazy translations, enums). A string must
+    then be written through :func:`safe_cell` or :func:`set_text` so that it is typed as text.
     """
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         return value
     if hasattr(value, "isoformat") and not isinstance(value, str):  # date, datetime, time
         return value
-    text = _ILLEGAL_XML.sub("", str(value))
-    if needs_quoting(text):
-        return "'" + text
-    return text
+    return _ILLEGAL_XML.sub("", str(value))
+
+
+def set_text(cell: Cell, value: Any) -> Cell:
+    """Put ``safe_value(value)`` into an existing (normal-mode) cell, a string typed as text."""
+    cleaned = safe_value(value)
+    cell.value = cleaned
+    if isinstance(cleaned, str):
+        # Assigning "=..." made openpyxl type it a formula: it is text.
+        cell.data_type = "s"
+        if needs_quoting(cleaned):
+            cell.quotePrefix = True
+    return cell
 
 
 def safe_cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCell:
@@ -59,12 +71,8 @@ def safe_cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCell
 
     ``style`` keywords (font, fill, alignment, number_format, border) are set on the cell.
     """
-    cleaned = safe_value(value)
-    cell = WriteOnlyCell(ws, value=cleaned)
-    if isinstance(cleaned, str):
-        # Belt and braces: openpyxl decides "formula" from a leading "=", which the quote
-        # already prevents; forcing the type keeps it text even if that rule ever changes.
-        cell.data_type = "s"
+    cell = WriteOnlyCell(ws)
+    set_text(cell, value)
     for name, attr in style.items():
         setattr(cell, name, attr)
     return cell

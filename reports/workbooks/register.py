@@ -7,7 +7,8 @@ size. A snapshot adapter can feed the same sheets from frozen data instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
@@ -44,9 +45,16 @@ VENDOR_COLUMNS = [
 ]
 
 
-def vendor_rows(organization: Organization) -> Iterator[tuple]:
-    category, location = choice_labels(ProviderCategory), choice_labels(DataLocation)
-    status = choice_labels(VendorStatus)
+# What a vendor row records, in codes: the audit workbook of a submission is written from these, frozen.
+VENDOR_FIELDS = (
+    "reference", "name", "provider", "category", "jurisdiction", "data_location", "sensitive_data", "status",
+    "contract_start", "contract_end", "notice_period_days", "audit_rights", "supervisory_access", "exit_clause",
+    "exit_plan",
+)
+
+
+def vendor_records(organization: Organization) -> Iterator[tuple]:
+    """The firm's vendors as raw values in ``VENDOR_FIELDS`` order."""
     qs = Vendor.objects.for_org(organization).order_by("reference").values_list(
         "reference", "name", "catalog__legal_name", "category", "jurisdiction", "data_location",
         "shares_personal_credit", "shares_unique_id", "shares_crypto_keys", "status", "contract_start",
@@ -55,9 +63,23 @@ def vendor_rows(organization: Organization) -> Iterator[tuple]:
     )
     for (ref, name, provider, cat, juris, loc, credit, uid, keys, st, start, end, notice,
          audit, access, exit_clause, exit_plan) in qs.iterator(chunk_size=CHUNK):
+        yield (ref, name, provider, cat, juris, loc, credit or uid or keys, st, start, end, notice,
+               audit, access, exit_clause, exit_plan)
+
+
+def vendor_lines(records: Iterable[tuple]) -> Iterator[tuple]:
+    """``VENDOR_COLUMNS`` rows of vendor records: codes become labels in the active language."""
+    category, location = choice_labels(ProviderCategory), choice_labels(DataLocation)
+    status = choice_labels(VendorStatus)
+    for (ref, name, provider, cat, juris, loc, sensitive, st, start, end, notice,
+         audit, access, exit_clause, exit_plan) in records:
         yield (ref, name, provider, category.get(cat, cat), juris, location.get(loc, loc),
-               yes_no(credit or uid or keys), status.get(st, st), start, end, notice,
+               yes_no(sensitive), status.get(st, st), start, end, notice,
                yes_no(audit), yes_no(access), yes_no(exit_clause), yes_no(exit_plan))
+
+
+def vendor_rows(organization: Organization) -> Iterator[tuple]:
+    return vendor_lines(vendor_records(organization))
 
 
 SERVICE_COLUMNS = [
@@ -104,34 +126,56 @@ REDUNDANCY_COLUMNS = [
 ]
 
 
-def redundancy_rows(organization: Organization) -> Iterator[tuple]:
-    """Service x vendor: one row per measure (or one "no measure" row), with the latest test and
+# What a matrix row records; ``strategy`` is None on the row of a dependency without any measure.
+REDUNDANCY_FIELDS = (
+    "service", "vendor", "role", "tier", "rto_minutes", "strategy", "alternate", "alternate_in_house",
+    "expected_switch_minutes", "last_tested_on", "last_result", "achieved_minutes", "is_spof", "spof_reasons",
+)
+# Fields whose text follows the language (the SPOF rule's sentences name providers in it).
+REDUNDANCY_LOCALISED = ("spof_reasons",)
+
+
+def redundancy_records(organization: Organization, today: datetime.date | None = None) -> Iterator[tuple]:
+    """Service x vendor: one record per measure (or one "no measure" record), with the latest test and
     the SPOF verdict of vendors.rules, computed chunk by chunk so memory stays flat."""
-    role, strategy, result = choice_labels(DependencyRole), choice_labels(Strategy), choice_labels(TestResult)
-    spof, no_measure, in_house_text = label("SPOF"), label("No measure"), label("In-house")
     dep_ids = list(Dependency.objects.for_org(organization).order_by("service__reference", "vendor__reference",
                                                                      "role").values_list("pk", flat=True))
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     for start in range(0, len(dep_ids), SPOF_CHUNK):
         chunk = dep_ids[start:start + SPOF_CHUNK]
         data = facts.redundancy_chunk(organization, chunk, today)
         for dep_id in chunk:
             dep = data.dependencies[dep_id]
             reasons = data.spof_reasons.get(dep_id, [])
-            rto = dep.rto_minutes
-            head = (dep.service_name, dep.vendor_name, role.get(dep.role, dep.role), dep.tier, rto)
-            tail = (spof if reasons else "", "\n".join(reasons))
+            head = (dep.service_name, dep.vendor_name, dep.role, dep.tier, dep.rto_minutes)
+            tail = (bool(reasons), reasons)
             lines = data.measures.get(dep_id)
             if not lines:
-                yield (*head, no_measure, None, None, None, None, None, None, *tail)
+                yield (*head, None, None, False, None, None, None, None, *tail)
                 continue
             for m in lines:
-                minutes = m.last_minutes
-                within = "" if minutes is None else yes_no(minutes <= rto)
-                yield (*head, strategy.get(m.strategy, m.strategy),
-                       m.alternate_legal_name or (in_house_text if m.alternate_in_house else ""),
-                       m.expected_switch_minutes, m.last_tested_on, result.get(m.last_result, m.last_result or ""),
-                       minutes, within, *tail)
+                yield (*head, m.strategy, m.alternate_legal_name, m.alternate_in_house, m.expected_switch_minutes,
+                       m.last_tested_on, m.last_result, m.last_minutes, *tail)
+
+
+def redundancy_lines(records: Iterable[tuple]) -> Iterator[tuple]:
+    """``REDUNDANCY_COLUMNS`` rows of matrix records, labelled in the active language."""
+    role, strategy, result = choice_labels(DependencyRole), choice_labels(Strategy), choice_labels(TestResult)
+    spof, no_measure, in_house_text = label("SPOF"), label("No measure"), label("In-house")
+    for (service, vendor, r, tier, rto, strat, alternate, in_house, expected, tested_on, res, minutes,
+         is_spof, reasons) in records:
+        head = (service, vendor, role.get(r, r), tier, rto)
+        tail = (spof if is_spof else "", "\n".join(reasons or []))
+        if strat is None:
+            yield (*head, no_measure, None, None, None, None, None, None, *tail)
+            continue
+        within = "" if minutes is None or rto is None else yes_no(minutes <= rto)
+        yield (*head, strategy.get(strat, strat), alternate or (in_house_text if in_house else ""),
+               expected, tested_on, result.get(res, res or ""), minutes, within, *tail)
+
+
+def redundancy_rows(organization: Organization) -> Iterator[tuple]:
+    return redundancy_lines(redundancy_records(organization))
 
 
 FAILOVER_COLUMNS = [
@@ -164,7 +208,15 @@ INCIDENT_COLUMNS = [
 ]
 
 
-def incident_rows(organization: Organization) -> Iterator[tuple]:
+INCIDENT_FIELDS = (
+    "reference", "provider", "vendor", "started_at", "ended_at", "duration_minutes", "users_affected",
+    "customer_impact", "reported_to_supervisor_at", "root_cause", "outage_event", "affected_services",
+)
+INCIDENT_LOCALISED = ("outage_event",)
+
+
+def incident_records(organization: Organization) -> Iterator[tuple]:
+    """The firm's incidents, newest first, as values in ``INCIDENT_FIELDS`` order (also the columns')."""
     # iterator(chunk_size) with prefetch_related prefetches per chunk (Django >= 4.1).
     qs = (
         Incident.objects.for_org(organization).order_by("-started_at", "-id")
@@ -179,6 +231,10 @@ def incident_rows(organization: Organization) -> Iterator[tuple]:
                inc.started_at, inc.ended_at, inc.duration_minutes, inc.users_affected, inc.customer_impact,
                inc.reported_to_supervisor_at, inc.root_cause, str(inc.outage_event) if inc.outage_event else "",
                ", ".join(s.name for s in inc.affected_services.all()))
+
+
+def incident_rows(organization: Organization) -> Iterator[tuple]:
+    return incident_records(organization)
 
 
 def register_row_estimate(organization: Organization) -> int:

@@ -69,7 +69,7 @@ def test_the_export_locks_reference_columns_and_offers_a_response_drop_down(worl
     assert validation.type == "list" and "Partially compliant" in validation.formula1
     assert "F2:F4" in str(validation.sqref)
     assert ws["F2"].value == "Partially compliant"
-    assert ws["H2"].value == "'=HYPERLINK(\"http://evil\")" and ws["H2"].data_type == "s"
+    assert ws["H2"].value == "=HYPERLINK(\"http://evil\")" and ws["H2"].data_type == "s" and ws["H2"].quotePrefix
     assert ws["E4"].value == "Yes"
 
 

@@ -75,7 +75,7 @@ def test_supervisor_saves_shares_and_exports_a_simulation(world, as_user, market
     assert as_user(world.lead).get(reverse("market:simulation_detail", args=[sim.pk])).status_code == 200
     export = client.get(reverse("market:simulation_export", args=[sim.pk]))
     wb = load_workbook(io.BytesIO(export.content))
-    assert wb.worksheets[0]["B1"].value == "'=CDN day"  # never a formula
+    assert wb.worksheets[0]["B1"].value == "=CDN day" and wb.worksheets[0]["B1"].data_type == "s"  # never a formula
     # The firm's users never reach the regulator's simulation.
     assert as_user(world.a_admin).get(reverse("market:simulation_detail", args=[sim.pk])).status_code == 404
 

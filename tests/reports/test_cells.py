@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from reports.workbooks.cells import FORMULA_PREFIXES, needs_quoting, safe_cell, safe_row, safe_value
+from reports.workbooks.cells import FORMULA_PREFIXES, needs_quoting, safe_cell, safe_row, safe_value, set_text
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.test","click")',
@@ -20,9 +20,12 @@ PAYLOADS = [
 
 
 @pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
-def test_every_formula_prefix_is_written_as_quoted_text(prefix):
+def test_every_formula_prefix_is_written_as_quote_prefixed_text_left_unchanged(prefix):
     value = prefix + "cmd|' /C calc'!A0"
-    assert safe_value(value) == "'" + value
+    assert needs_quoting(value)
+    assert safe_value(value) == value
+    cell = safe_cell(Workbook(write_only=True).create_sheet("S"), value)
+    assert cell.value == value and cell.data_type == "s" and cell.quotePrefix
 
 
 def test_the_prefixes_are_exactly_the_dangerous_ones():
@@ -47,7 +50,7 @@ def test_dates_and_lazy_strings_pass_through_sensibly():
 
     day = datetime.date(2025, 11, 18)
     assert safe_value(day) is day
-    assert safe_value(gettext_lazy("-lazy")) == "'-lazy"
+    assert safe_value(gettext_lazy("-lazy")) == "-lazy"
 
 
 def test_characters_xml_cannot_hold_are_dropped_instead_of_crashing_the_export():
@@ -62,7 +65,7 @@ def test_no_payload_is_a_formula_once_written_and_read_back(write_only):
         ws.append(safe_row(ws, PAYLOADS))
     else:
         for col, payload in enumerate(PAYLOADS, start=1):
-            ws.cell(row=1, column=col, value=safe_value(payload))
+            set_text(ws.cell(row=1, column=col), payload)
     buffer = io.BytesIO()
     wb.save(buffer)
     buffer.seek(0)
@@ -71,8 +74,10 @@ def test_no_payload_is_a_formula_once_written_and_read_back(write_only):
         sheet = back.worksheets[0]
         cells = next(sheet.iter_rows(min_row=1, max_row=1))
         assert [c.data_type for c in cells] == ["s"] * len(PAYLOADS)
-        # XML reads a carriage return back as a line feed; what matters is the leading quote.
-        assert [c.value for c in cells] == ["'" + p.replace("\r", "\n") for p in PAYLOADS]
+        # XML reads a carriage return back as a line feed; otherwise the text is exactly what was written.
+        assert [c.value for c in cells] == [p.replace("\r", "\n") for p in PAYLOADS]
+        if not read_only:
+            assert all(c.quotePrefix for c in cells)
         back.close()
         buffer.seek(0)
     with __import__("zipfile").ZipFile(buffer) as archive:
@@ -85,5 +90,5 @@ def test_safe_cell_forces_text_and_applies_style():
 
     ws = Workbook(write_only=True).create_sheet("S")
     cell = safe_cell(ws, "=1+1", font=Font(bold=True))
-    assert cell.data_type == "s" and cell.value == "'=1+1" and cell.font.bold
+    assert cell.data_type == "s" and cell.value == "=1+1" and cell.quotePrefix and cell.font.bold
     assert safe_cell(ws, 42).data_type == "n"

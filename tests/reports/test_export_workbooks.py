@@ -186,12 +186,13 @@ def test_formula_payloads_never_become_formulas_in_any_sheet(world, prefix):
     for data in (_register(world.firm_a), _audit(world.firm_a, assessment), _audit(world.firm_a, assessment, "ko")):
         _no_formula_anywhere(data)
         wb = _load(data)
-        carried = [c.value for ws in wb for row in ws.iter_rows() for c in row
+        carried = [c for ws in wb for row in ws.iter_rows() for c in row
                    if isinstance(c.value, str) and payload.strip("\t\r") in c.value]
-        # The payload reached the workbook (in every sheet with free text), always as quoted text.
-        sheets_with_payload = {ws.title for ws in wb for row in ws.iter_rows() for c in row
-                               if isinstance(c.value, str) and payload.strip("\t\r") in c.value}
-        assert carried and all(v.startswith("'") for v in carried if v.lstrip("'").startswith(payload[:1]))
+        # The payload reached the workbook (in every sheet with free text), unchanged, as quote-prefixed text.
+        sheets_with_payload = {c.parent.title for c in carried}
+        whole = [c for c in carried if c.value.replace("\n", "\r") in (payload, payload.replace("\t", "\r"))
+                 or c.value == payload]
+        assert whole and all(c.data_type == "s" and c.quotePrefix for c in whole)
         assert len(sheets_with_payload) >= 4
 
 
