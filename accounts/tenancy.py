@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldError, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -115,13 +115,143 @@ class TenantQuerySet(models.QuerySet):
         return super().contains(obj)
 
 
+def is_firm_owned(model: type[models.Model]) -> bool:
+    """Rows of this model belong to one firm each (its default manager is the tenant wall)."""
+    return isinstance(model._default_manager, TenantManager)
+
+
+def _firm_of(instance: models.Model | None) -> int | None:
+    """The firm a related manager may inherit: only a firm-owned row passes its firm on."""
+    if instance is None or not is_firm_owned(type(instance)):
+        return None
+    return getattr(instance, "organization_id", None)
+
+
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     def get_queryset(self) -> TenantQuerySet:
         qs = super().get_queryset()
-        # A related manager (vendor.dependencies) is bound to an instance that was itself
-        # read through a scoped path, so its rows inherit that scope.
-        if getattr(self, "instance", None) is not None:
+        # A related manager inherits a scope only from a firm-owned row (vendor.dependencies), and
+        # stays inside that row's firm. One reached from a shared row (provider.vendors,
+        # requirement.answers) has no firm to inherit, so it stays unscoped and fails closed.
+        organization_id = _firm_of(getattr(self, "instance", None))
+        if organization_id is not None:
+            qs = qs.filter(organization_id=organization_id)
             qs._tenant_scope = "related"
+        return qs
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_prefetch_querysets" in cls.__dict__:
+            cls.get_prefetch_querysets = _prefetch_within_the_parents_firms(cls.__dict__["get_prefetch_querysets"])
+
+
+def _prefetch_within_the_parents_firms(prefetch):
+    """Django builds a related manager class per relation; its prefetch reads the base queryset of the
+    *first* instance only. Scope it to the firms of all the instances instead (one firm normally,
+    several for a supervisor's cross-firm list), and to none when the parents are shared rows."""
+
+    def get_prefetch_querysets(self, instances, querysets=None):
+        if not querysets:
+            qs = super(TenantManager, self).get_queryset()
+            firms = {_firm_of(instance) for instance in instances}
+            if None not in firms:
+                qs = qs.filter(organization_id__in=sorted(firms))
+                qs._tenant_scope = "related"
+            querysets = [qs]
+        return prefetch(self, instances, querysets)
+
+    return get_prefetch_querysets
+
+
+class SharedQuerySet(models.QuerySet):
+    """Rows every firm shares (the provider catalog, checklists) that firm rows point at.
+
+    Reading them is free; reaching *firm* rows from them (a join in ``values``/``filter``, an
+    annotation, a subquery) needs those rows narrowed to one firm in the same query, or the named
+    cross-firm door, else it raises :class:`UnscopedQueryError` like an unscoped firm query.
+    """
+
+    _tenant_scope: str | None = None
+    _tenant_exempt: frozenset[str] = frozenset()
+
+    def across_firms(self, reader: User) -> SharedQuerySet:
+        if not (getattr(reader, "is_superuser", False) or reader.is_regulator_staff()):
+            raise PermissionDenied("Cross-firm reads are for supervisors only.")
+        qs = self._chain()
+        qs._tenant_scope = "across-firms"
+        return qs
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._tenant_scope = self._tenant_scope
+        clone._tenant_exempt = self._tenant_exempt
+        return clone
+
+    def _require_scope(self) -> None:
+        if self._tenant_scope == "across-firms":
+            return
+        from accounts.firm_joins import unscoped_firm_tables
+
+        reached = unscoped_firm_tables(self.query, self._tenant_exempt)
+        if reached:
+            raise UnscopedQueryError(
+                f"This {self.model.__name__} query reaches firm data ({', '.join(sorted(reached))}) without "
+                "narrowing it to one firm: filter the firm rows on their organisation, "
+                "or use .across_firms(supervisor)."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        super()._fetch_all()
+
+    def count(self):
+        self._require_scope()
+        return super().count()
+
+    def exists(self):
+        self._require_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        # The joins of an aggregate are only made inside aggregate(): check them as annotations first.
+        named = {**{arg.default_alias: arg for arg in args if hasattr(arg, "default_alias")}, **kwargs}
+        try:
+            probe = self.annotate(**{f"_firm_probe_{name}": agg for name, agg in named.items()})
+        except FieldError:  # an aggregate over annotations: its joins are already in the query
+            probe = self
+        probe._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size=None):
+        self._require_scope()
+        return super().iterator(chunk_size=chunk_size)
+
+    def update(self, **kwargs):
+        self._require_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._require_scope()
+        return super().delete()
+
+    def in_bulk(self, *args, **kwargs):
+        self._require_scope()
+        return super().in_bulk(*args, **kwargs)
+
+    def contains(self, obj):
+        self._require_scope()
+        return super().contains(obj)
+
+
+class SharedManager(models.Manager.from_queryset(SharedQuerySet)):
+    def get_queryset(self) -> SharedQuerySet:
+        qs = super().get_queryset()
+        # vendor.subcontractors: the link table is read for one firm-owned row, so it is in scope.
+        instance = getattr(self, "instance", None)
+        through = getattr(self, "through", None)
+        if through is not None and _firm_of(instance) is not None:
+            qs._tenant_exempt = frozenset({through._meta.db_table})
         return qs
 
 
