@@ -28,6 +28,7 @@ from market import concentration, rules
 from market.tuning import analytic
 from review.models import Submission, SubmittedDependency, SubmittedIncident
 from vendors.models import ProviderCatalog
+from vendors.selectors import regulator_catalog
 
 TOP = 25
 ROW_FIELDS = (
@@ -80,7 +81,7 @@ def concentration_tables(user: User, firm_kind: str = "", limit: int | None = TO
 
 
 def _named(rows: list[dict]) -> list[dict]:
-    catalog = {p["pk"]: p for p in ProviderCatalog.objects.filter(pk__in={r["provider_id"] for r in rows})
+    catalog = {p["pk"]: p for p in regulator_catalog().filter(pk__in={r["provider_id"] for r in rows})
                .values("pk", "legal_name", "brand", "name_ko")}
     for r in rows:
         p = catalog.get(r["provider_id"], {})
@@ -157,7 +158,7 @@ def nth_party(user: User, firm_kind: str = "", limit: int = TOP) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, limit])
         found = [(int(sub), vendors, firms, deps) for sub, vendors, firms, deps in cursor.fetchall()]
-    names = {p.pk: p for p in ProviderCatalog.objects.filter(pk__in=[f[0] for f in found])}
+    names = {p.pk: p for p in regulator_catalog().filter(pk__in=[f[0] for f in found])}
     return [{"provider": names.get(pk), "provider_id": pk, "vendors": v, "firms": f, "dependencies": d}
             for pk, v, f, d in found]
 
@@ -197,9 +198,10 @@ def provider_firms(user: User, provider_id: int, firm_kind: str = "") -> list[di
 
 # --- simulation ---------------------------------------------------------------------------------
 
-def knocked_out_by(failed: list[int]) -> list[int]:
-    """Catalog providers that rely (known upstreams) on a failed provider: global data."""
-    return list(ProviderCatalog.objects.filter(upstreams__in=failed).exclude(pk__in=failed)
+def knocked_out_by(failed: list[int], *, within: QuerySet[ProviderCatalog]) -> list[int]:
+    """Catalog providers that rely (known upstreams) on a failed provider, among those ``within`` the
+    reader's catalog (vendors.selectors.visible_catalog): another firm's proposal is not named."""
+    return list(within.filter(upstreams__in=failed).exclude(pk__in=failed)
                 .values_list("pk", flat=True).distinct())
 
 

@@ -16,7 +16,7 @@ from reports.workbooks.labels import choice_labels, label, yes_no
 from review.models import ReviewComment, Submission
 from review.services import submission_document
 from vendors.choices import DataLocation, DependencyRole, ProviderCategory, Strategy, TestResult
-from vendors.models import ProviderCatalog
+from vendors.selectors import visible_catalog
 
 # Statuses in which the supervisor works on a frozen submission (changes_requested: the firm edits live).
 SNAPSHOT_STATUSES = frozenset({"submitted", "in_review", "accepted"})
@@ -56,7 +56,7 @@ def snapshot_assessment_view(assessment, submission: Submission) -> AssessmentVi
         comments.setdefault(c.requirement_ref, []).append(c.body)
     providers = {
         p.pk: p
-        for p in ProviderCatalog.objects.filter(
+        for p in visible_catalog(org).filter(
             pk__in={r["provider_id"] for r in register["dependencies"]}
             | {r["alternate_provider_id"] for r in register["dependencies"] if r["alternate_provider_id"]}
             | {r["provider_id"] for r in register["incidents"]}
