@@ -1,8 +1,9 @@
-from accounts import active
+from accounts import active, rls
 
 
 class ActiveOrganizationMiddleware:
-    """Sets request.organization and request.role from the session's chosen organisation."""
+    """Sets request.organization and request.role from the session's chosen organisation, and lets the
+    database show that firm's rows only, for the whole request (restored after the response)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -10,4 +11,5 @@ class ActiveOrganizationMiddleware:
     def __call__(self, request):
         requested = request.session.get(active.SESSION_KEY) if hasattr(request, "session") else None
         active.attach(request, active.resolve(request.user, requested))
-        return self.get_response(request)
+        with rls.firm(request.organization, request.user):
+            return self.get_response(request)

@@ -16,6 +16,7 @@ Rules, in one place:
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldError, PermissionDenied
@@ -34,9 +35,93 @@ class UnscopedQueryError(RuntimeError):
     """Raised when firm data is read without naming the firm."""
 
 
-class TenantQuerySet(models.QuerySet):
-    _tenant_scope: str | None = None
+class _GuardedQuerySet(models.QuerySet):
+    """Checks the scope before any SQL runs, and runs it with the database door the scope names.
 
+    A named door (``across_firms``, ``of_user``) widens the database scope of the connection
+    (``accounts.rls``) only while this queryset's own SQL runs, prefetches included.
+    """
+
+    _tenant_scope: str | None = None
+    _db_door: tuple[tuple[str, Any], ...] = ()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._tenant_scope = self._tenant_scope
+        clone._db_door = self._db_door
+        return clone
+
+    def _open_door(self, scope: str, **db_changes: Any):
+        qs = self._chain()
+        qs._tenant_scope = scope
+        qs._db_door = tuple(sorted(db_changes.items()))
+        return qs
+
+    def _require_scope(self) -> None:
+        raise NotImplementedError
+
+    def _in_scope(self):
+        from accounts import rls
+
+        return rls.widened(**dict(self._db_door)) if self._db_door else nullcontext()
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._require_scope()
+        with self._in_scope():
+            super()._fetch_all()
+
+    def count(self):
+        self._require_scope()
+        with self._in_scope():
+            return super().count()
+
+    def exists(self):
+        self._require_scope()
+        with self._in_scope():
+            return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._require_scope()
+        with self._in_scope():
+            return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size=None):
+        self._require_scope()
+        rows = super().iterator(chunk_size=chunk_size)
+        return self._iterate_in_scope(rows) if self._db_door else rows
+
+    def _iterate_in_scope(self, rows):
+        with self._in_scope():
+            yield from rows
+
+    def update(self, **kwargs):
+        self._require_scope()
+        with self._in_scope():
+            return super().update(**kwargs)
+
+    def delete(self):
+        self._require_scope()
+        with self._in_scope():
+            return super().delete()
+
+    def in_bulk(self, *args, **kwargs):
+        self._require_scope()
+        with self._in_scope():
+            return super().in_bulk(*args, **kwargs)
+
+    def contains(self, obj):
+        self._require_scope()
+        with self._in_scope():
+            return super().contains(obj)
+
+
+def _may_read_across_firms(reader: User) -> None:
+    if not (getattr(reader, "is_superuser", False) or reader.is_regulator_staff()):
+        raise PermissionDenied("Cross-firm reads are for supervisors only.")
+
+
+class TenantQuerySet(_GuardedQuerySet):
     # --- the ways in -------------------------------------------------------------
     def for_org(self, organization: Organization | None) -> TenantQuerySet:
         """Rows of one firm. ``None`` (no active firm) yields no rows, never all rows."""
@@ -50,20 +135,13 @@ class TenantQuerySet(models.QuerySet):
         """The named cross-firm path: regulator staff and platform operators only.
 
         Callers still decide *which* rows a supervisor may see (submitted, never drafts);
-        this door only proves that the reader is entitled to look across firms.
+        this door only proves that the reader is entitled to look across firms. It is also the only
+        code that lets the database show every firm's rows (read-only), while its own SQL runs.
         """
-        if not (getattr(reader, "is_superuser", False) or reader.is_regulator_staff()):
-            raise PermissionDenied("Cross-firm reads are for supervisors only.")
-        qs = self._chain()
-        qs._tenant_scope = "across-firms"
-        return qs
+        _may_read_across_firms(reader)
+        return self._open_door("across-firms", cross_firm=True)
 
     # --- the guard ---------------------------------------------------------------
-    def _clone(self):
-        clone = super()._clone()
-        clone._tenant_scope = self._tenant_scope
-        return clone
-
     def _filter_or_exclude(self, negate, args, kwargs):
         clone = super()._filter_or_exclude(negate, args, kwargs)
         if not negate and any(key in _SCOPE_KEYS and kwargs[key] is not None for key in kwargs):
@@ -76,43 +154,6 @@ class TenantQuerySet(models.QuerySet):
                 f"{self.model.__name__} is firm data: scope it with .for_org(organization) "
                 "or read it through .across_firms(supervisor)."
             )
-
-    def _fetch_all(self):
-        if self._result_cache is None:
-            self._require_scope()
-        super()._fetch_all()
-
-    def count(self):
-        self._require_scope()
-        return super().count()
-
-    def exists(self):
-        self._require_scope()
-        return super().exists()
-
-    def aggregate(self, *args, **kwargs):
-        self._require_scope()
-        return super().aggregate(*args, **kwargs)
-
-    def iterator(self, chunk_size=None):
-        self._require_scope()
-        return super().iterator(chunk_size=chunk_size)
-
-    def update(self, **kwargs):
-        self._require_scope()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._require_scope()
-        return super().delete()
-
-    def in_bulk(self, *args, **kwargs):
-        self._require_scope()
-        return super().in_bulk(*args, **kwargs)
-
-    def contains(self, obj):
-        self._require_scope()
-        return super().contains(obj)
 
 
 def is_firm_owned(model: type[models.Model]) -> bool:
@@ -163,7 +204,7 @@ def _prefetch_within_the_parents_firms(prefetch):
     return get_prefetch_querysets
 
 
-class SharedQuerySet(models.QuerySet):
+class SharedQuerySet(_GuardedQuerySet):
     """Rows every firm shares (the provider catalog, checklists) that firm rows point at.
 
     Reading them is free; reaching *firm* rows from them (a join in ``values``/``filter``, an
@@ -171,19 +212,14 @@ class SharedQuerySet(models.QuerySet):
     cross-firm door, else it raises :class:`UnscopedQueryError` like an unscoped firm query.
     """
 
-    _tenant_scope: str | None = None
     _tenant_exempt: frozenset[str] = frozenset()
 
     def across_firms(self, reader: User) -> SharedQuerySet:
-        if not (getattr(reader, "is_superuser", False) or reader.is_regulator_staff()):
-            raise PermissionDenied("Cross-firm reads are for supervisors only.")
-        qs = self._chain()
-        qs._tenant_scope = "across-firms"
-        return qs
+        _may_read_across_firms(reader)
+        return self._open_door("across-firms", cross_firm=True)
 
     def _clone(self):
         clone = super()._clone()
-        clone._tenant_scope = self._tenant_scope
         clone._tenant_exempt = self._tenant_exempt
         return clone
 
@@ -200,19 +236,6 @@ class SharedQuerySet(models.QuerySet):
                 "or use .across_firms(supervisor)."
             )
 
-    def _fetch_all(self):
-        if self._result_cache is None:
-            self._require_scope()
-        super()._fetch_all()
-
-    def count(self):
-        self._require_scope()
-        return super().count()
-
-    def exists(self):
-        self._require_scope()
-        return super().exists()
-
     def aggregate(self, *args, **kwargs):
         # The joins of an aggregate are only made inside aggregate(): check them as annotations first.
         named = {**{arg.default_alias: arg for arg in args if hasattr(arg, "default_alias")}, **kwargs}
@@ -222,26 +245,6 @@ class SharedQuerySet(models.QuerySet):
             probe = self
         probe._require_scope()
         return super().aggregate(*args, **kwargs)
-
-    def iterator(self, chunk_size=None):
-        self._require_scope()
-        return super().iterator(chunk_size=chunk_size)
-
-    def update(self, **kwargs):
-        self._require_scope()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._require_scope()
-        return super().delete()
-
-    def in_bulk(self, *args, **kwargs):
-        self._require_scope()
-        return super().in_bulk(*args, **kwargs)
-
-    def contains(self, obj):
-        self._require_scope()
-        return super().contains(obj)
 
 
 class SharedManager(models.Manager.from_queryset(SharedQuerySet)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from rest_framework import permissions, views, viewsets
 
-from accounts import active
+from accounts import active, rls
 from accounts.tenancy import TenantViewSetMixin
 from audit.context import AuditContext, _current
 from audit.middleware import client_ip
@@ -24,6 +24,8 @@ class ActiveOrganizationAPIMixin:
             raw.session.get(active.SESSION_KEY) if hasattr(raw, "session") else None
         )
         active.attach(raw, active.resolve(request.user, requested))
+        # The middleware's block restores the connection after the response.
+        rls.enter(rls.for_firm(raw.organization, request.user))
         if request.user.is_authenticated:
             _current.set(AuditContext(actor=request.user, organization=raw.organization, ip_address=client_ip(raw)))
 
