@@ -130,6 +130,13 @@ def widened(**changes: Any):
     return scoped(replace(current(), **changes))
 
 
+def on_behalf_of(organization: Any):
+    """Write (and read) one other organisation's rows for a moment, keeping the person: a supervisor's
+    decision on a firm's submission, a notification to the regulator's staff. Callers name the firm
+    from a row they were entitled to read; this never widens to more than that one firm."""
+    return scoped(replace(current(), org_id=getattr(organization, "pk", organization), cross_firm=False))
+
+
 def maintenance():
     """Operators' work across every firm (a data fix, the test harness). Never for a request or a task."""
     return scoped(DbScope(maintenance=True))

@@ -16,7 +16,7 @@ Rules, in one place:
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldError, PermissionDenied
@@ -64,6 +64,17 @@ class _GuardedQuerySet(models.QuerySet):
         from accounts import rls
 
         return rls.widened(**dict(self._db_door)) if self._db_door else nullcontext()
+
+    @contextmanager
+    def as_raw_sql(self):
+        """``(sql, params)`` of this queryset, for hand-written SQL wrapped around it (analytics).
+
+        Checked like an evaluation, and the block runs behind the same database door: an
+        ``across_firms`` queryset's SQL sees every firm inside the block, and only there.
+        """
+        self._require_scope()
+        with self._in_scope():
+            yield self.query.sql_with_params()
 
     def _fetch_all(self):
         if self._result_cache is None:

@@ -152,10 +152,9 @@ def _elements_sql(inner_sql: str, column: str) -> str:
 def nth_party(user: User, firm_kind: str = "", limit: int = TOP) -> list[dict]:
     """Providers named as subcontractors by many vendors: unnested and counted in the database."""
     inner = latest_dependencies(user, firm_kind).values("organization_id", "provider_id", "subcontractor_ids")
-    sql, params = inner.query.sql_with_params()
     value = "e.value" if connection.vendor == "postgresql" else "CAST(e.value AS TEXT)"
-    query = concentration.nth_party_sql(sql, _elements_sql(sql, "subcontractor_ids"), value)
-    with connection.cursor() as cursor:
+    with inner.as_raw_sql() as (sql, params), connection.cursor() as cursor:
+        query = concentration.nth_party_sql(sql, _elements_sql(sql, "subcontractor_ids"), value)
         cursor.execute(query, [*params, limit])
         found = [(int(sub), vendors, firms, deps) for sub, vendors, firms, deps in cursor.fetchall()]
     names = {p.pk: p for p in regulator_catalog().filter(pk__in=[f[0] for f in found])}
@@ -249,8 +248,7 @@ def services_per_kind(user: User, firm_kind: str = "") -> dict[str, int]:
     """(firm, service) pairs per firm kind, counted over a GROUP BY rather than a distinct concatenation."""
     inner = latest_dependencies(user, firm_kind).values(
         g_kind=F("firm_kind"), g_org=F("organization_id"), g_svc=F("service_reference")).annotate(n=Count("id"))
-    sql, params = inner.order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
+    with inner.order_by().as_raw_sql() as (sql, params), connection.cursor() as cursor:
         cursor.execute(f"SELECT g_kind, COUNT(*) FROM ({sql}) s GROUP BY g_kind", params)  # noqa: S608
         return {kind: n for kind, n in cursor.fetchall()}
 
