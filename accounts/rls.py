@@ -107,8 +107,8 @@ def scoped(scope: DbScope, conn=None) -> Iterator[None]:
 
 
 def enter(scope: DbScope, conn=None) -> None:
-    """Switch to ``scope`` for the rest of the enclosing :func:`scoped` block (DRF authenticates inside
-    the view, after the middleware's block has begun; the middleware's way out restores)."""
+    """Switch to ``scope`` for the rest of the enclosing :func:`scoped` block, whose way out restores
+    (DRF authenticates inside the view, after the block in ``ActiveOrganizationAPIMixin.dispatch`` began)."""
     conn = conn or default_connection
     if _enabled(conn) and current(conn) != scope:
         _apply(conn, scope)

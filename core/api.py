@@ -17,6 +17,12 @@ class ActiveOrganizationAPIMixin:
     The X-Organization header picks the active organisation among the caller's own.
     """
 
+    def dispatch(self, request, *args, **kwargs):
+        # Whatever firm authentication picks below is this view's only: restored when it returns,
+        # with or without the session middleware around it.
+        with rls.scoped(rls.current()):
+            return super().dispatch(request, *args, **kwargs)
+
     def perform_authentication(self, request):
         super().perform_authentication(request)
         raw = request._request
@@ -24,7 +30,6 @@ class ActiveOrganizationAPIMixin:
             raw.session.get(active.SESSION_KEY) if hasattr(raw, "session") else None
         )
         active.attach(raw, active.resolve(request.user, requested))
-        # The middleware's block restores the connection after the response.
         rls.enter(rls.for_firm(raw.organization, request.user))
         if request.user.is_authenticated:
             _current.set(AuditContext(actor=request.user, organization=raw.organization, ip_address=client_ip(raw)))

@@ -205,3 +205,42 @@ def test_an_api_request_sets_its_firm_from_the_token(world, register, api_for):
     body = api_for(world.b_officer).get("/api/v1/vendors/").json()
     names = sorted(v["name"] for v in body["results"])
     assert names == ["B-SECRET CDN", "B-SECRET cloud"]
+
+
+# --- the ways in that have no request: a worker's connection starts with no firm at all -----------
+
+def test_the_reminder_beat_task_works_firm_by_firm(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from review.models import Notification
+    from review.reminders import run_all
+
+    make_vendor(world.firm_a, contract_end=timezone.localdate() + datetime.timedelta(days=30))
+    with nobody():
+        counts = run_all()
+    assert counts["contracts"] == 1
+    assert Notification.objects.for_org(world.firm_a).filter(kind="contract_ending").count() == 3
+
+
+def test_the_export_beat_tasks_work_firm_by_firm(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.exports import jobs
+    from tests.factories.reports import make_done_job
+
+    make_done_job(world.firm_b, expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    with nobody():
+        assert jobs.expire_exports() == 1
+
+
+def test_the_notification_email_task_reads_its_firms_notification(world):
+    from review.models import Notification
+    from review.tasks import send_notification_email
+
+    note = Notification.objects.create(organization=world.firm_a, recipient=world.a_officer, kind="t", message="m")
+    with nobody():
+        assert send_notification_email.run(world.firm_a.pk, note.pk) is True
