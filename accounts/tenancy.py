@@ -77,10 +77,14 @@ class _GuardedQuerySet(models.QuerySet):
             yield self.query.sql_with_params()
 
     def _fetch_all(self):
-        if self._result_cache is None:
+        fresh = self._result_cache is None
+        if fresh:
             self._require_scope()
         with self._in_scope():
             super()._fetch_all()
+        if fresh and self._db_door:
+            for row in self._result_cache:
+                _remember_door(row, self._db_door)
 
     def count(self):
         self._require_scope()
@@ -104,7 +108,9 @@ class _GuardedQuerySet(models.QuerySet):
 
     def _iterate_in_scope(self, rows):
         with self._in_scope():
-            yield from rows
+            for row in rows:
+                _remember_door(row, self._db_door)
+                yield row
 
     def update(self, **kwargs):
         self._require_scope()
@@ -125,6 +131,17 @@ class _GuardedQuerySet(models.QuerySet):
         self._require_scope()
         with self._in_scope():
             return super().contains(obj)
+
+
+def _remember_door(row: Any, door: tuple, depth: int = 2) -> None:
+    """A row read through a door (a supervisor's across_firms) passes it on to its related managers,
+    and so do the rows select_related brought with it: ``submission.comments`` on a supervisor's page."""
+    if not isinstance(row, models.Model):
+        return
+    row._tenant_db_door = door
+    if depth:
+        for related in row._state.fields_cache.values():
+            _remember_door(related, door, depth - 1)
 
 
 def _may_read_across_firms(reader: User) -> None:
@@ -185,10 +202,12 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
         # A related manager inherits a scope only from a firm-owned row (vendor.dependencies), and
         # stays inside that row's firm. One reached from a shared row (provider.vendors,
         # requirement.answers) has no firm to inherit, so it stays unscoped and fails closed.
-        organization_id = _firm_of(getattr(self, "instance", None))
+        instance = getattr(self, "instance", None)
+        organization_id = _firm_of(instance)
         if organization_id is not None:
             qs = qs.filter(organization_id=organization_id)
             qs._tenant_scope = "related"
+            qs._db_door = getattr(instance, "_tenant_db_door", ())
         return qs
 
     def __init_subclass__(cls, **kwargs):
@@ -209,6 +228,8 @@ def _prefetch_within_the_parents_firms(prefetch):
             if None not in firms:
                 qs = qs.filter(organization_id__in=sorted(firms))
                 qs._tenant_scope = "related"
+                doors = {getattr(instance, "_tenant_db_door", ()) for instance in instances}
+                qs._db_door = doors.pop() if len(doors) == 1 else ()
             querysets = [qs]
         return prefetch(self, instances, querysets)
 

@@ -13,7 +13,7 @@ from compliance.choices import AssessmentStatus, FindingSource, FindingStatus, R
 from compliance.scoring import describe
 from reports.workbooks.assessment_view import AssessmentView, SectionLine, _audit_rows
 from reports.workbooks.labels import choice_labels, label, yes_no
-from review.models import ReviewComment, Submission
+from review.models import Submission
 from review.services import submission_document
 from vendors.choices import DataLocation, DependencyRole, ProviderCategory, Strategy, TestResult
 from vendors.selectors import visible_catalog
@@ -52,7 +52,8 @@ def snapshot_assessment_view(assessment, submission: Submission) -> AssessmentVi
     part, register = doc["assessment"], doc["register"]
     org = submission.organization
     comments: dict[str, list[str]] = {}
-    for c in ReviewComment.objects.for_org(org).filter(submission=submission).order_by("id"):
+    # Through the submission: a supervisor's export read it across firms, and its comments come with it.
+    for c in submission.comments.order_by("id"):
         comments.setdefault(c.requirement_ref, []).append(c.body)
     providers = {
         p.pk: p

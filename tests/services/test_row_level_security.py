@@ -244,3 +244,18 @@ def test_the_notification_email_task_reads_its_firms_notification(world):
     note = Notification.objects.create(organization=world.firm_a, recipient=world.a_officer, kind="t", message="m")
     with nobody():
         assert send_notification_email.run(world.firm_a.pk, note.pk) is True
+
+
+def test_a_row_read_across_firms_passes_the_door_to_its_related_rows(world):
+    from review.models import Submission
+    from tests.factories.review import comment_for
+
+    comment = comment_for(world.firm_b)
+    with rls.firm(world.regulator):
+        submission = Submission.objects.across_firms(world.supervisor).get(pk=comment.submission_id)
+        assert [c.pk for c in submission.comments.all()] == [comment.pk]
+        [prefetched] = Submission.objects.across_firms(world.supervisor).filter(pk=submission.pk).prefetch_related(
+            "comments")
+        assert [c.pk for c in prefetched.comments.all()] == [comment.pk]
+        # A row the regulator's own scope read carries no door: nothing of firm B.
+        assert raw_names() == []
