@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +19,9 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(
             _hold_back_until_second_factor, dispatch_uid="accounts-second-factor-pending", weak=False
         )
+
+        from accounts import rls  # noqa: F401 - connects the new-connection handler
+        from accounts.rls_schema import ensure_row_level_security
+
+        # Once per migrate (sender: this app), after every app's migrations: no firm table without RLS.
+        post_migrate.connect(ensure_row_level_security, sender=self, dispatch_uid="backstop-ensure-rls")

@@ -3,11 +3,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts import active, second_factor
+from accounts import active, rls, second_factor
 
 
 class ActiveOrganizationMiddleware:
-    """Sets request.organization and request.role from the session's chosen organisation."""
+    """Sets request.organization and request.role from the session's chosen organisation, and lets the
+    database show that firm's rows only, for the whole request (restored after the response)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -15,7 +16,8 @@ class ActiveOrganizationMiddleware:
     def __call__(self, request):
         requested = request.session.get(active.SESSION_KEY) if hasattr(request, "session") else None
         active.attach(request, active.resolve(request.user, requested))
-        return self.get_response(request)
+        with rls.firm(request.organization, request.user):
+            return self.get_response(request)
 
 
 # Pages a session may reach before its second factor has passed: the steps themselves and the way out.

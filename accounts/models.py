@@ -118,9 +118,7 @@ class User(AuditedModelMixin, AbstractBaseUser, PermissionsMixin):
 class MembershipQuerySet(TenantQuerySet):
     def of_user(self, user: User) -> MembershipQuerySet:
         """A person's own memberships across firms: scoped by the person, not the firm."""
-        qs = self.filter(user=user)
-        qs._tenant_scope = "own-memberships"
-        return qs
+        return self.filter(user=user)._open_door("own-memberships", user_id=user.pk)
 
     def regulator_staff(self) -> MembershipQuerySet:
         """Memberships in regulator organisations: who supervises is not any firm's data."""

@@ -16,9 +16,10 @@ Rules, in one place:
 
 from __future__ import annotations
 
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldError, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -34,9 +35,121 @@ class UnscopedQueryError(RuntimeError):
     """Raised when firm data is read without naming the firm."""
 
 
-class TenantQuerySet(models.QuerySet):
-    _tenant_scope: str | None = None
+class _GuardedQuerySet(models.QuerySet):
+    """Checks the scope before any SQL runs, and runs it with the database door the scope names.
 
+    A named door (``across_firms``, ``of_user``) widens the database scope of the connection
+    (``accounts.rls``) only while this queryset's own SQL runs, prefetches included.
+    """
+
+    _tenant_scope: str | None = None
+    _db_door: tuple[tuple[str, Any], ...] = ()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._tenant_scope = self._tenant_scope
+        clone._db_door = self._db_door
+        return clone
+
+    def _open_door(self, scope: str, **db_changes: Any):
+        qs = self._chain()
+        qs._tenant_scope = scope
+        qs._db_door = tuple(sorted(db_changes.items()))
+        return qs
+
+    def _require_scope(self) -> None:
+        raise NotImplementedError
+
+    def _in_scope(self):
+        from accounts import rls
+
+        return rls.widened(**dict(self._db_door)) if self._db_door else nullcontext()
+
+    @contextmanager
+    def as_raw_sql(self):
+        """``(sql, params)`` of this queryset, for hand-written SQL wrapped around it (analytics).
+
+        Checked like an evaluation, and the block runs behind the same database door: an
+        ``across_firms`` queryset's SQL sees every firm inside the block, and only there.
+        """
+        self._require_scope()
+        with self._in_scope():
+            yield self.query.sql_with_params()
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        if fresh:
+            self._require_scope()
+        with self._in_scope():
+            super()._fetch_all()
+        if fresh and self._db_door:
+            for row in self._result_cache:
+                _remember_door(row, self._db_door)
+
+    def count(self):
+        self._require_scope()
+        with self._in_scope():
+            return super().count()
+
+    def exists(self):
+        self._require_scope()
+        with self._in_scope():
+            return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._require_scope()
+        with self._in_scope():
+            return super().aggregate(*args, **kwargs)
+
+    def iterator(self, chunk_size=None):
+        self._require_scope()
+        rows = super().iterator(chunk_size=chunk_size)
+        return self._iterate_in_scope(rows) if self._db_door else rows
+
+    def _iterate_in_scope(self, rows):
+        with self._in_scope():
+            for row in rows:
+                _remember_door(row, self._db_door)
+                yield row
+
+    def update(self, **kwargs):
+        self._require_scope()
+        with self._in_scope():
+            return super().update(**kwargs)
+
+    def delete(self):
+        self._require_scope()
+        with self._in_scope():
+            return super().delete()
+
+    def in_bulk(self, *args, **kwargs):
+        self._require_scope()
+        with self._in_scope():
+            return super().in_bulk(*args, **kwargs)
+
+    def contains(self, obj):
+        self._require_scope()
+        with self._in_scope():
+            return super().contains(obj)
+
+
+def _remember_door(row: Any, door: tuple, depth: int = 2) -> None:
+    """A row read through a door (a supervisor's across_firms) passes it on to its related managers,
+    and so do the rows select_related brought with it: ``submission.comments`` on a supervisor's page."""
+    if not isinstance(row, models.Model):
+        return
+    row._tenant_db_door = door
+    if depth:
+        for related in row._state.fields_cache.values():
+            _remember_door(related, door, depth - 1)
+
+
+def _may_read_across_firms(reader: User) -> None:
+    if not (getattr(reader, "is_superuser", False) or reader.is_regulator_staff()):
+        raise PermissionDenied("Cross-firm reads are for supervisors only.")
+
+
+class TenantQuerySet(_GuardedQuerySet):
     # --- the ways in -------------------------------------------------------------
     def for_org(self, organization: Organization | None) -> TenantQuerySet:
         """Rows of one firm. ``None`` (no active firm) yields no rows, never all rows."""
@@ -50,20 +163,13 @@ class TenantQuerySet(models.QuerySet):
         """The named cross-firm path: regulator staff and platform operators only.
 
         Callers still decide *which* rows a supervisor may see (submitted, never drafts);
-        this door only proves that the reader is entitled to look across firms.
+        this door only proves that the reader is entitled to look across firms. It is also the only
+        code that lets the database show every firm's rows (read-only), while its own SQL runs.
         """
-        if not (getattr(reader, "is_superuser", False) or reader.is_regulator_staff()):
-            raise PermissionDenied("Cross-firm reads are for supervisors only.")
-        qs = self._chain()
-        qs._tenant_scope = "across-firms"
-        return qs
+        _may_read_across_firms(reader)
+        return self._open_door("across-firms", cross_firm=True)
 
     # --- the guard ---------------------------------------------------------------
-    def _clone(self):
-        clone = super()._clone()
-        clone._tenant_scope = self._tenant_scope
-        return clone
-
     def _filter_or_exclude(self, negate, args, kwargs):
         clone = super()._filter_or_exclude(negate, args, kwargs)
         if not negate and any(key in _SCOPE_KEYS and kwargs[key] is not None for key in kwargs):
@@ -77,51 +183,110 @@ class TenantQuerySet(models.QuerySet):
                 "or read it through .across_firms(supervisor)."
             )
 
-    def _fetch_all(self):
-        if self._result_cache is None:
-            self._require_scope()
-        super()._fetch_all()
 
-    def count(self):
-        self._require_scope()
-        return super().count()
+def is_firm_owned(model: type[models.Model]) -> bool:
+    """Rows of this model belong to one firm each (its default manager is the tenant wall)."""
+    return isinstance(model._default_manager, TenantManager)
 
-    def exists(self):
-        self._require_scope()
-        return super().exists()
 
-    def aggregate(self, *args, **kwargs):
-        self._require_scope()
-        return super().aggregate(*args, **kwargs)
-
-    def iterator(self, chunk_size=None):
-        self._require_scope()
-        return super().iterator(chunk_size=chunk_size)
-
-    def update(self, **kwargs):
-        self._require_scope()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._require_scope()
-        return super().delete()
-
-    def in_bulk(self, *args, **kwargs):
-        self._require_scope()
-        return super().in_bulk(*args, **kwargs)
-
-    def contains(self, obj):
-        self._require_scope()
-        return super().contains(obj)
+def _firm_of(instance: models.Model | None) -> int | None:
+    """The firm a related manager may inherit: only a firm-owned row passes its firm on."""
+    if instance is None or not is_firm_owned(type(instance)):
+        return None
+    return getattr(instance, "organization_id", None)
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     def get_queryset(self) -> TenantQuerySet:
         qs = super().get_queryset()
-        # A related manager (vendor.dependencies) is bound to an instance that was itself
-        # read through a scoped path, so its rows inherit that scope.
-        if getattr(self, "instance", None) is not None:
+        # A related manager inherits a scope only from a firm-owned row (vendor.dependencies), and
+        # stays inside that row's firm. One reached from a shared row (provider.vendors,
+        # requirement.answers) has no firm to inherit, so it stays unscoped and fails closed.
+        instance = getattr(self, "instance", None)
+        organization_id = _firm_of(instance)
+        if organization_id is not None:
+            qs = qs.filter(organization_id=organization_id)
             qs._tenant_scope = "related"
+            qs._db_door = getattr(instance, "_tenant_db_door", ())
+        return qs
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_prefetch_querysets" in cls.__dict__:
+            cls.get_prefetch_querysets = _prefetch_within_the_parents_firms(cls.__dict__["get_prefetch_querysets"])
+
+
+def _prefetch_within_the_parents_firms(prefetch):
+    """Django builds a related manager class per relation; its prefetch reads the base queryset of the
+    *first* instance only. Scope it to the firms of all the instances instead (one firm normally,
+    several for a supervisor's cross-firm list), and to none when the parents are shared rows."""
+
+    def get_prefetch_querysets(self, instances, querysets=None):
+        if not querysets:
+            qs = super(TenantManager, self).get_queryset()
+            firms = {_firm_of(instance) for instance in instances}
+            if None not in firms:
+                qs = qs.filter(organization_id__in=sorted(firms))
+                qs._tenant_scope = "related"
+                doors = {getattr(instance, "_tenant_db_door", ()) for instance in instances}
+                qs._db_door = doors.pop() if len(doors) == 1 else ()
+            querysets = [qs]
+        return prefetch(self, instances, querysets)
+
+    return get_prefetch_querysets
+
+
+class SharedQuerySet(_GuardedQuerySet):
+    """Rows every firm shares (the provider catalog, checklists) that firm rows point at.
+
+    Reading them is free; reaching *firm* rows from them (a join in ``values``/``filter``, an
+    annotation, a subquery) needs those rows narrowed to one firm in the same query, or the named
+    cross-firm door, else it raises :class:`UnscopedQueryError` like an unscoped firm query.
+    """
+
+    _tenant_exempt: frozenset[str] = frozenset()
+
+    def across_firms(self, reader: User) -> SharedQuerySet:
+        _may_read_across_firms(reader)
+        return self._open_door("across-firms", cross_firm=True)
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._tenant_exempt = self._tenant_exempt
+        return clone
+
+    def _require_scope(self) -> None:
+        if self._tenant_scope == "across-firms":
+            return
+        from accounts.firm_joins import unscoped_firm_tables
+
+        reached = unscoped_firm_tables(self.query, self._tenant_exempt)
+        if reached:
+            raise UnscopedQueryError(
+                f"This {self.model.__name__} query reaches firm data ({', '.join(sorted(reached))}) without "
+                "narrowing it to one firm: filter the firm rows on their organisation, "
+                "or use .across_firms(supervisor)."
+            )
+
+    def aggregate(self, *args, **kwargs):
+        # The joins of an aggregate are only made inside aggregate(): check them as annotations first.
+        named = {**{arg.default_alias: arg for arg in args if hasattr(arg, "default_alias")}, **kwargs}
+        try:
+            probe = self.annotate(**{f"_firm_probe_{name}": agg for name, agg in named.items()})
+        except FieldError:  # an aggregate over annotations: its joins are already in the query
+            probe = self
+        probe._require_scope()
+        return super().aggregate(*args, **kwargs)
+
+
+class SharedManager(models.Manager.from_queryset(SharedQuerySet)):
+    def get_queryset(self) -> SharedQuerySet:
+        qs = super().get_queryset()
+        # vendor.subcontractors: the link table is read for one firm-owned row, so it is in scope.
+        instance = getattr(self, "instance", None)
+        through = getattr(self, "through", None)
+        if through is not None and _firm_of(instance) is not None:
+            qs._tenant_exempt = frozenset({through._meta.db_table})
         return qs
 
 

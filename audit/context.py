@@ -24,9 +24,16 @@ def current() -> AuditContext:
 
 @contextmanager
 def acting_as(actor=None, organization=None, ip_address: str | None = None):
-    """Attribute every change inside the block to this actor (used by tasks and commands)."""
+    """Attribute every change inside the block to this actor (used by tasks and commands).
+
+    The database sees the same firm (``accounts.rls``): inside the block its rows, and only its rows,
+    can be read and written; with no organisation, no firm's rows at all.
+    """
+    from accounts import rls
+
     token = _current.set(AuditContext(actor=actor, organization=organization, ip_address=ip_address))
     try:
-        yield
+        with rls.firm(organization, actor):
+            yield
     finally:
         _current.reset(token)

@@ -24,10 +24,8 @@ class AuditEventQuerySet(TenantQuerySet):
         raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
 
     def for_chain_verification(self) -> AuditEventQuerySet:
-        """The whole chain, every firm: only the verification command reads this."""
-        qs = self.order_by("id")
-        qs._tenant_scope = "chain-verification"
-        return qs
+        """The whole chain, every firm: the verification task, and the recorder reading the last hash."""
+        return self.order_by("id")._open_door("chain-verification", cross_firm=True)
 
 
 class AuditEvent(models.Model):

@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
+from accounts import rls
 from audit.context import current
 from audit.models import GENESIS_HASH, AuditEvent
 from audit.values import field_values
@@ -70,8 +71,13 @@ def record(
 
 
 def _append(events: list[AuditEvent]) -> None:
-    """Chain and insert events in order, holding the chain's lock so no two share a predecessor."""
-    with transaction.atomic():
+    """Chain and insert events in order, holding the chain's lock so no two share a predecessor.
+
+    The chain runs across firms, so its last hash is read across firms; and an event with no firm (a
+    sign-in) is only readable that way, which its INSERT ... RETURNING needs. Writes stay checked:
+    an event of another firm than the connection's is still refused by the database.
+    """
+    with rls.widened(cross_firm=True), transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import TenantModel
+from accounts.tenancy import SharedManager, TenantModel
 from audit.values import AuditedModelMixin
 from compliance.choices import (
     CLOSED_FINDING_STATUSES,
@@ -44,6 +44,8 @@ class PublishedFrameworkError(ValidationError):
 
 class Framework(AuditedModelMixin, models.Model):
     audited = True
+
+    objects = SharedManager()
 
     code = models.CharField(_("code"), max_length=50)
     version = models.CharField(_("version"), max_length=20)
@@ -150,6 +152,8 @@ class Requirement(_FrameworkPart):
     not_applicable_if_ko = models.TextField(_("may be N/A only if (Korean)"), blank=True)
     not_applicable_if_en = models.TextField(_("may be N/A only if (English)"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = SharedManager()
 
     class Meta:
         ordering = ["framework", "order"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from rest_framework import permissions, views, viewsets
 
-from accounts import active
+from accounts import active, rls
 from accounts.tenancy import TenantViewSetMixin
 from audit.context import AuditContext, _current
 from audit.middleware import client_ip
@@ -17,6 +17,12 @@ class ActiveOrganizationAPIMixin:
     The X-Organization header picks the active organisation among the caller's own.
     """
 
+    def dispatch(self, request, *args, **kwargs):
+        # Whatever firm authentication picks below is this view's only: restored when it returns,
+        # with or without the session middleware around it.
+        with rls.scoped(rls.current()):
+            return super().dispatch(request, *args, **kwargs)
+
     def perform_authentication(self, request):
         super().perform_authentication(request)
         raw = request._request
@@ -24,6 +30,7 @@ class ActiveOrganizationAPIMixin:
             raw.session.get(active.SESSION_KEY) if hasattr(raw, "session") else None
         )
         active.attach(raw, active.resolve(request.user, requested))
+        rls.enter(rls.for_firm(raw.organization, request.user))
         if request.user.is_authenticated:
             _current.set(AuditContext(actor=request.user, organization=raw.organization, ip_address=client_ip(raw)))
 

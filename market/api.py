@@ -55,7 +55,8 @@ class SimulationInput(serializers.Serializer):
 
 
 def _run(request, data: dict, full: bool = False) -> dict:
-    failed = services.failed_providers(provider_ids=data["providers"], category=data["category"],
+    failed = services.failed_providers(organization=getattr(request._request, "organization", None),
+                                       provider_ids=data["providers"], category=data["category"],
                                        country=data["country"])
     if getattr(request._request, "is_supervisor", False):
         return services.simulate_market(user=request.user, failed=failed, duration_minutes=data["duration_minutes"],

@@ -31,7 +31,7 @@ COUNTS = ("firms", "critical_services", "important_services", "dependencies", "t
 _SLOTS = tuple(_BASE_KEYS)
 
 
-def _base_sql(qs: QuerySet) -> tuple[str, tuple]:
+def _base(qs: QuerySet) -> QuerySet:
     # Grouped by the integer and short keys only: a firm's snapshot gives a provider one category,
     # country and parent, so those are carried with MAX() instead of widening the hashed key.
     carried = {k: Max(v) for k, v in _BASE_KEYS.items() if k not in ("b_provider", "b_location")}
@@ -45,7 +45,7 @@ def _base_sql(qs: QuerySet) -> tuple[str, tuple]:
         g_deps=Count("id"),
         g_tested=Count("id", filter=Q(tested_redundancy=True)),
     )
-    return base.order_by().query.sql_with_params()
+    return base.order_by()
 
 
 def _branch(name: str, columns: dict[str, str]) -> str:
@@ -63,10 +63,9 @@ def _branch(name: str, columns: dict[str, str]) -> str:
 
 def tables(qs: QuerySet, names: tuple[str, ...] = tuple(TABLES)) -> dict[str, list[dict]]:
     """{table name: rows with the group keys and COUNTS}, unsorted; one query for all ``names``."""
-    sql, params = _base_sql(qs)
     union = " UNION ALL ".join(_branch(n, TABLES[n]) for n in TABLES if n in names)
     out: dict[str, list[dict]] = {n: [] for n in names}
-    with connection.cursor() as cursor:
+    with _base(qs).as_raw_sql() as (sql, params), connection.cursor() as cursor:
         cursor.execute(f"WITH base AS ({sql}) {union}", params)
         for row in cursor.fetchall():
             name, slots, counts = row[0], dict(zip(_SLOTS, row[1:], strict=False)), row[1 + len(_SLOTS):]

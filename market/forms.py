@@ -3,16 +3,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import OrganizationKind
+from accounts.models import Organization, OrganizationKind
 from vendors.choices import ProviderCategory
 from vendors.models import ProviderCatalog
+from vendors.selectors import visible_catalog
 
 FIRM_KINDS = [("", _("All firm kinds"))] + [c for c in OrganizationKind.choices if c[0] != "regulator"]
 
 
 class SimulationForm(forms.Form):
     providers = forms.ModelMultipleChoiceField(
-        label=_("Failed providers"), queryset=ProviderCatalog.objects.filter(status="published"), required=False
+        label=_("Failed providers"), queryset=ProviderCatalog.objects.none(), required=False
     )
     category = forms.ChoiceField(label=_("or every provider of a category"),
                                  choices=[("", "—"), *ProviderCategory.choices], required=False)
@@ -24,6 +25,11 @@ class SimulationForm(forms.Form):
         help_text=_("Below 100: a partial outage. Each service shows its impact if it is in the affected share; "
                     "the expected counts are scaled by the share."))
     firm_kind = forms.ChoiceField(label=_("Firm kind"), choices=FIRM_KINDS, required=False)
+
+    def __init__(self, *args, organization: Organization | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The firm's own proposals can fail too; another firm's are not offered, nor accepted by id.
+        self.fields["providers"].queryset = visible_catalog(organization)
 
     def clean(self):
         data = super().clean()

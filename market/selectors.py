@@ -29,6 +29,7 @@ from market.tuning import analytic
 from review.models import Submission, SubmittedDependency, SubmittedIncident
 from vendors.models import ProviderCatalog
 from vendors.rules import CRITICAL_TIER
+from vendors.selectors import regulator_catalog
 
 TOP = 25
 ROW_FIELDS = (
@@ -81,7 +82,7 @@ def concentration_tables(user: User, firm_kind: str = "", limit: int | None = TO
 
 
 def _named(rows: list[dict]) -> list[dict]:
-    catalog = {p["pk"]: p for p in ProviderCatalog.objects.filter(pk__in={r["provider_id"] for r in rows})
+    catalog = {p["pk"]: p for p in regulator_catalog().filter(pk__in={r["provider_id"] for r in rows})
                .values("pk", "legal_name", "brand", "name_ko")}
     for r in rows:
         p = catalog.get(r["provider_id"], {})
@@ -181,13 +182,12 @@ def _elements_sql(inner_sql: str, column: str) -> str:
 def nth_party(user: User, firm_kind: str = "", limit: int = TOP) -> list[dict]:
     """Providers named as subcontractors by many vendors: unnested and counted in the database."""
     inner = latest_dependencies(user, firm_kind).values("organization_id", "provider_id", "subcontractor_ids")
-    sql, params = inner.query.sql_with_params()
     value = "e.value" if connection.vendor == "postgresql" else "CAST(e.value AS TEXT)"
-    query = concentration.nth_party_sql(sql, _elements_sql(sql, "subcontractor_ids"), value)
-    with connection.cursor() as cursor:
+    with inner.as_raw_sql() as (sql, params), connection.cursor() as cursor:
+        query = concentration.nth_party_sql(sql, _elements_sql(sql, "subcontractor_ids"), value)
         cursor.execute(query, [*params, limit])
         found = [(int(sub), vendors, firms, deps) for sub, vendors, firms, deps in cursor.fetchall()]
-    names = {p.pk: p for p in ProviderCatalog.objects.filter(pk__in=[f[0] for f in found])}
+    names = {p.pk: p for p in regulator_catalog().filter(pk__in=[f[0] for f in found])}
     return [{"provider": names.get(pk), "provider_id": pk, "vendors": v, "firms": f, "dependencies": d}
             for pk, v, f, d in found]
 
@@ -227,9 +227,10 @@ def provider_firms(user: User, provider_id: int, firm_kind: str = "") -> list[di
 
 # --- simulation ---------------------------------------------------------------------------------
 
-def knocked_out_by(failed: list[int]) -> list[int]:
-    """Catalog providers that rely (known upstreams) on a failed provider: global data."""
-    return list(ProviderCatalog.objects.filter(upstreams__in=failed).exclude(pk__in=failed)
+def knocked_out_by(failed: list[int], *, within: QuerySet[ProviderCatalog]) -> list[int]:
+    """Catalog providers that rely (known upstreams) on a failed provider, among those ``within`` the
+    reader's catalog (vendors.selectors.visible_catalog): another firm's proposal is not named."""
+    return list(within.filter(upstreams__in=failed).exclude(pk__in=failed)
                 .values_list("pk", flat=True).distinct())
 
 
@@ -277,8 +278,7 @@ def services_per_kind(user: User, firm_kind: str = "") -> dict[str, int]:
     """(firm, service) pairs per firm kind, counted over a GROUP BY rather than a distinct concatenation."""
     inner = latest_dependencies(user, firm_kind).values(
         g_kind=F("firm_kind"), g_org=F("organization_id"), g_svc=F("service_reference")).annotate(n=Count("id"))
-    sql, params = inner.order_by().query.sql_with_params()
-    with connection.cursor() as cursor:
+    with inner.order_by().as_raw_sql() as (sql, params), connection.cursor() as cursor:
         cursor.execute(f"SELECT g_kind, COUNT(*) FROM ({sql}) s GROUP BY g_kind", params)  # noqa: S608
         return {kind: n for kind, n in cursor.fetchall()}
 

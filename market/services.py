@@ -16,7 +16,8 @@ from core.concurrency import save_versioned
 from market import rules, selectors, simulation_sql
 from market.models import SavedSimulation
 from market.tuning import analytic
-from vendors.models import OutageEvent, ProviderCatalog
+from vendors.models import OutageEvent
+from vendors.selectors import regulator_catalog, visible_catalog
 
 
 def _plain(value: Any) -> Any:
@@ -24,11 +25,22 @@ def _plain(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def failed_providers(*, provider_ids: list[int] | None = None, category: str = "", country: str = "") -> list[int]:
-    """The providers a scenario takes down: chosen ones, or all of a category, or all of a country."""
-    ids = {int(p) for p in provider_ids or []}
+def failed_providers(
+    *, organization: Organization | None, provider_ids: list[int] | None = None, category: str = "", country: str = ""
+) -> list[int]:
+    """The providers a scenario takes down: chosen ones, or all of a category, or all of a country.
+
+    Only among the providers the organisation may see: another firm's proposal is as unknown as an id
+    that does not exist, so the answer never tells one from the other.
+    """
+    catalog = visible_catalog(organization)
+    chosen = {int(p) for p in provider_ids or []}
+    ids = set(catalog.filter(pk__in=chosen).values_list("pk", flat=True)) if chosen else set()
+    if chosen - ids:
+        raise ValidationError({"providers": _("Unknown provider: %(ids)s.") % {
+            "ids": ", ".join(str(pk) for pk in sorted(chosen - ids))}})
     if category or country:
-        qs = ProviderCatalog.objects.all()
+        qs = catalog
         if category:
             qs = qs.filter(category=category)
         if country:
@@ -43,7 +55,8 @@ SHOWN = 300
 
 
 def _failed_names(failed: list[int]) -> list[dict]:
-    names = {p.pk: str(p) for p in ProviderCatalog.objects.filter(pk__in=failed)}
+    # ``failed`` comes from failed_providers(), already narrowed to what the reader may see.
+    names = {p.pk: str(p) for p in regulator_catalog().filter(pk__in=failed)}
     return [{"id": pk, "name": names.get(pk, str(pk))} for pk in failed]
 
 
@@ -79,7 +92,7 @@ def simulate_market(*, user: User, failed: list[int], duration_minutes: int, fir
     exporting) are then classified by the rules, which give each service its reasons.
     ``traffic_share_pct`` below 100 is a partial outage (``rules.classify_outage``).
     """
-    knocked = selectors.knocked_out_by(failed)
+    knocked = selectors.knocked_out_by(failed, within=regulator_catalog())
     services = simulation_sql.classified(selectors.latest_dependencies(user, firm_kind), failed, knocked,
                                          duration_minutes, selectors._contains_any)
     summary = simulation_sql.summary(services, selectors.services_per_kind(user, firm_kind))
@@ -116,7 +129,7 @@ def simulate_firm(*, organization: Organization, failed: list[int], duration_min
     for row in rows:
         row.update(organization_id=organization.pk, firm_name=organization.name, firm_kind=organization.kind,
                    as_of=now)
-    knocked = selectors.knocked_out_by(failed)
+    knocked = selectors.knocked_out_by(failed, within=visible_catalog(organization))
     impacts = rules.classify_outage(rows, failed, duration_minutes, knocked, traffic_share_pct)
     return _summary(impacts, failed, duration_minutes, "firm", {}, keep_unaffected=True,
                     traffic_share_pct=traffic_share_pct)

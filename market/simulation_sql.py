@@ -55,8 +55,7 @@ def classified(qs: QuerySet, failed: list[int], knocked: list[int], duration: in
 
 def summary(services: QuerySet, per_kind: dict[str, int]) -> dict:
     """Totals by firm kind (not affected filled from ``per_kind``), and lost services per firm."""
-    sql, params = services.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with services.as_raw_sql() as (sql, params), connection.cursor() as cursor:
         cursor.execute(f"SELECT firm_kind, rank, COUNT(*) FROM ({sql}) s GROUP BY firm_kind, rank", params)  # noqa: S608
         by_kind = cursor.fetchall()
         cursor.execute(
@@ -77,9 +76,8 @@ def first_services(services: QuerySet, limit: int) -> list[tuple[int, str]]:
     """The (firm, service) pairs a page shows: worst first, then by firm name and service."""
     from accounts.models import Organization
 
-    sql, params = services.query.sql_with_params()
     org_table = Organization._meta.db_table
-    with connection.cursor() as cursor:
+    with services.as_raw_sql() as (sql, params), connection.cursor() as cursor:
         cursor.execute(
             f"SELECT s.organization_id, s.service_reference FROM ({sql}) s "  # noqa: S608
             f"JOIN {org_table} o ON o.id = s.organization_id "

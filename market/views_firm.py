@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from market import rules, svg
-from vendors.models import ProviderCatalog
+from vendors.selectors import visible_catalog
 
 
 @login_required
@@ -21,7 +21,7 @@ def my_concentration(request):
 
     rows, _incidents = register_rows(request.organization, timezone.localdate())
     ids = {r["provider_id"] for r in rows} | {s for r in rows for s in r.get("subcontractor_ids") or ()}
-    catalog = {p.pk: p for p in ProviderCatalog.objects.filter(pk__in=ids)}
+    catalog = {p.pk: p for p in visible_catalog(request.organization).filter(pk__in=ids)}
     found = rules.firm_concentration(rows, {pk: p.legal_name for pk, p in catalog.items()})
     for r in found["providers"]:
         r["provider"] = catalog.get(r["key"])

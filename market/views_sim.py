@@ -23,7 +23,8 @@ from vendors.models import OutageEvent
 def _run(request, form: SimulationForm, market: bool, full: bool = False) -> dict:
     """``full``: every affected service with its reasons (saving, hence exporting); else the first SHOWN."""
     data = form.cleaned_data
-    failed = services.failed_providers(provider_ids=[p.pk for p in data["providers"]],
+    failed = services.failed_providers(organization=request.organization,
+                                       provider_ids=[p.pk for p in data["providers"]],
                                        category=data.get("category", ""), country=data.get("country", ""))
     if market:
         return services.simulate_market(user=request.user, failed=failed, duration_minutes=data["duration_minutes"],
@@ -47,7 +48,7 @@ def _results_context(results: dict) -> dict:
 
 
 def _page(request, market: bool):
-    form = SimulationForm(request.GET or None)
+    form = SimulationForm(request.GET or None, organization=request.organization)
     context = {"form": form, "market": market, "save_form": SaveForm(),
                "scenarios": OutageEvent.objects.select_related("provider").order_by("started_at")}
     if form.is_bound and form.is_valid():
@@ -77,11 +78,15 @@ def save(request):
     market = bool(getattr(request, "is_supervisor", False))
     if request.organization is None or not (market or request.can_edit):
         raise PermissionDenied
-    form, save_form = SimulationForm(request.POST), SaveForm(request.POST)
-    if not (form.is_valid() and save_form.is_valid()):
+    form = SimulationForm(request.POST, organization=request.organization)
+    save_form = SaveForm(request.POST)
+    try:
+        if not (form.is_valid() and save_form.is_valid()):
+            raise ValidationError("invalid")
+        results = _run(request, form, market, full=True)
+    except ValidationError:
         messages.error(request, _("The simulation could not be saved: check its fields."))
         return redirect("market:simulate" if market else "market:my_simulate")
-    results = _run(request, form, market, full=True)
     sim = services.save_simulation(
         organization=request.organization, user=request.user, name=save_form.cleaned_data["name"],
         failed=[f["id"] for f in results["failed"]], duration_minutes=results["duration_minutes"], results=results,

@@ -21,9 +21,9 @@ from reports.workbooks.assessment_view import (
     finding_lines,
 )
 from reports.workbooks.labels import choice_labels, yes_no
-from review.models import ReviewComment, Submission
+from review.models import Submission
 from review.services import submission_document
-from vendors.models import ProviderCatalog
+from vendors.selectors import visible_catalog
 
 # Statuses in which the supervisor works on a frozen submission (changes_requested: the firm edits live).
 SNAPSHOT_STATUSES = frozenset({"submitted", "in_review", "accepted"})
@@ -86,12 +86,12 @@ def _thaw(rows: list[dict], fields: tuple[str, ...], *, dates: tuple[str, ...] =
         yield tuple(values)
 
 
-def _legacy_workbook_part(register: dict) -> dict:
+def _legacy_workbook_part(register: dict, organization) -> dict:
     """Schema 1 froze only the analytics rows: show what they hold (provider names from the catalog), the rest blank."""
     dependencies, incidents = register["dependencies"], register["incidents"]
     ids = ({r["provider_id"] for r in dependencies} | {r["provider_id"] for r in incidents}
            | {r["alternate_provider_id"] for r in dependencies if r["alternate_provider_id"]})
-    names = dict(ProviderCatalog.objects.filter(pk__in=ids).values_list("pk", "legal_name"))
+    names = dict(visible_catalog(organization).filter(pk__in=ids).values_list("pk", "legal_name"))
     vendors = {}
     for r in dependencies:
         vendors.setdefault(r["vendor_name"], {
@@ -136,10 +136,11 @@ def _sections(part: dict) -> list[SectionLine]:
 def snapshot_assessment_view(assessment, submission: Submission) -> AssessmentView:
     doc = submission_document(submission)
     part = doc["assessment"]
-    frozen = doc.get("workbook") or _legacy_workbook_part(doc["register"])
+    frozen = doc.get("workbook") or _legacy_workbook_part(doc["register"], assessment.organization)
     org = submission.organization
     comments: dict[str, list[str]] = {}
-    for c in ReviewComment.objects.for_org(org).filter(submission=submission).order_by("id"):
+    # Through the submission: a supervisor's export read it across firms, and its comments come with it.
+    for c in submission.comments.order_by("id"):
         comments.setdefault(c.requirement_ref, []).append(c.body)
     responses = choice_labels(Response)
 

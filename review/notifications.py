@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from accounts import rls
 from accounts.models import Membership, Organization, User
 from accounts.roles import FIRM_ROLES, REGULATOR_ROLES
 from review.models import Notification
@@ -15,9 +16,11 @@ def notify(
     if organization is None:
         membership = Membership.objects.of_user(recipient).select_related("organization").first()
         organization = membership.organization
-    note = Notification.objects.create(
-        organization=organization, recipient=recipient, kind=kind, message=message, url=url
-    )
+    # The notification belongs to the recipient's organisation, which may not be the sender's.
+    with rls.on_behalf_of(organization):
+        note = Notification.objects.create(
+            organization=organization, recipient=recipient, kind=kind, message=message, url=url
+        )
     from review.tasks import send_notification_email
 
     transaction.on_commit(lambda: send_notification_email.delay(organization.pk, note.pk))
@@ -32,5 +35,6 @@ def to_supervisors(*, kind: str, message: str, url: str = "") -> list[Notificati
 def to_firm(
     organization: Organization, *, kind: str, message: str, url: str = "", roles=FIRM_ROLES
 ) -> list[Notification]:
-    members = Membership.objects.for_org(organization).filter(role__in=roles).select_related("user")
+    with rls.on_behalf_of(organization):
+        members = list(Membership.objects.for_org(organization).filter(role__in=roles).select_related("user"))
     return [notify(m.user, organization=organization, kind=kind, message=message, url=url) for m in members]

@@ -4,6 +4,7 @@ and records who, when and why in the audit log."""
 from __future__ import annotations
 
 import datetime
+from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import rls
 from accounts.models import Membership, User
 from accounts.roles import Role
 from audit.models import AuditEvent
@@ -148,6 +150,18 @@ def _current_submission(assessment: Assessment) -> Submission:
     return Submission.objects.for_org(assessment.organization).filter(assessment=assessment).order_by("-number").first()
 
 
+def _in_the_submissions_firm(action):
+    """A supervisor's step writes the firm's rows (the submission, its assessment, comments, the
+    firm's notifications): the database lets it write that one firm, the one whose submission it is."""
+
+    @wraps(action)
+    def run(*, submission: Submission, **kwargs):
+        with rls.on_behalf_of(submission.organization_id):
+            return action(submission=submission, **kwargs)
+
+    return run
+
+
 def _submission_for_supervisor(submission_id: int, supervisor: User) -> Submission:
     return (
         Submission.objects.across_firms(supervisor)
@@ -157,6 +171,7 @@ def _submission_for_supervisor(submission_id: int, supervisor: User) -> Submissi
     )
 
 
+@_in_the_submissions_firm
 @transaction.atomic
 def claim(*, submission: Submission, actor: User, role: str | None) -> Submission:
     submission = _submission_for_supervisor(submission.pk, actor)
@@ -166,6 +181,7 @@ def claim(*, submission: Submission, actor: User, role: str | None) -> Submissio
     return submission
 
 
+@_in_the_submissions_firm
 @transaction.atomic
 def assign(*, submission: Submission, assignee: User, actor: User, role: str | None) -> Submission:
     submission = _submission_for_supervisor(submission.pk, actor)
@@ -190,6 +206,7 @@ def _require_reviewer(submission: Submission, actor: User, role: str | None) -> 
         raise workflow.RoleRefused(_("Only the assigned supervisor or a lead supervisor can decide."))
 
 
+@_in_the_submissions_firm
 @transaction.atomic
 def comment(
     *, submission: Submission, actor: User, role: str | None, body: str, requirement_ref: str = ""
@@ -213,6 +230,7 @@ def comment(
     )
 
 
+@_in_the_submissions_firm
 @transaction.atomic
 def decide(*, submission: Submission, actor: User, role: str | None, decision: str, reason: str) -> Submission:
     """Accept, or request changes (which needs a reason and at least one comment)."""

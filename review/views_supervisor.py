@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import rls
 from accounts.models import Membership
 from accounts.roles import REGULATOR_ROLES
 from accounts.tenancy import supervisor_view, view_of
@@ -160,7 +161,11 @@ def evidence_download(request, pk):
         for e in item["evidence"]
         if e["sha256"] == wanted
     }
-    evidence = Evidence.objects.for_org(submission.organization).filter(pk__in=list(named)).first()
+    evidence = (
+        Evidence.objects.across_firms(request.user)
+        .filter(organization=submission.organization, pk__in=list(named))
+        .first()
+    )
     if evidence is None:
         from django.http import Http404
 
@@ -171,7 +176,9 @@ def evidence_download(request, pk):
     if Submission.hash_of_bytes(data) != wanted:
         messages.error(request, _("The stored file no longer matches the submitted hash."))
         return redirect("review:review_page", pk=submission.pk)
-    record(AuditEvent.Action.DOWNLOAD, obj=evidence, organization=submission.organization)
+    # The firm's own log records that the supervisor took its file.
+    with rls.on_behalf_of(submission.organization):
+        record(AuditEvent.Action.DOWNLOAD, obj=evidence, organization=submission.organization)
     from io import BytesIO
 
     return FileResponse(BytesIO(data), as_attachment=True, filename=evidence.original_name)

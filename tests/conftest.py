@@ -131,6 +131,53 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) or set BACKSTOP_CHROMIUM.")
 
 
+APP_ROLE = "backstop_app"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL the tests connect as the application's role, which row-level security binds.
+
+    Migrations ran as the owner (the DATABASE_URL user); from here on every connection, the Celery
+    worker's included, is ``backstop_app`` (NOSUPERUSER, NOBYPASSRLS). The tests' own fixtures create
+    rows of many firms, so a new connection starts in maintenance scope; every request, task and
+    command then sets its own firm, exactly as in production, and hands maintenance back after.
+    """
+    from django.db import connection, connections
+
+    from accounts import rls
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    owner = connection.settings_dict["USER"]
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        grant_app_role(cursor, connection.settings_dict["NAME"])
+    connections.close_all()
+    for conn in connections.all():
+        conn.settings_dict["USER"] = APP_ROLE
+    rls.set_connection_default(rls.DbScope(maintenance=True))
+    yield
+    connections.close_all()
+    rls.set_connection_default(rls.NOTHING)
+    for conn in connections.all():
+        conn.settings_dict["USER"] = owner
+
+
+def grant_app_role(cursor, database: str) -> None:
+    """What docs/security.md asks of a deployment, plus TRUNCATE: the test runner flushes tables."""
+    cursor.execute(
+        "DO $$ BEGIN "
+        f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN "
+        f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE; END IF; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    cursor.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {APP_ROLE}')
+    cursor.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
+    cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
+    cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_database_sessions(django_db_setup, django_db_blocker):
     """On PostgreSQL, end what test threads and worker processes left connected (a live server's request

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema
@@ -16,7 +15,6 @@ from audit.recorder import record
 from core.api import ActiveOrganizationAPIMixin, TenantModelViewSet
 from vendors import filters, selectors, services
 from vendors import serializers as s
-from vendors.choices import CatalogStatus
 from vendors.models import (
     BusinessService,
     Dependency,
@@ -139,13 +137,12 @@ class ProviderViewSet(ActiveOrganizationAPIMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         raw = self.request._request
-        qs = ProviderCatalog.objects.prefetch_related("upstreams").order_by("brand", "legal_name")
-        if getattr(raw, "is_supervisor", False):
-            return qs
-        if getattr(raw, "organization", None) is None:
-            return qs.filter(status=CatalogStatus.PUBLISHED)
         # A firm sees the published catalog and its own proposals, never another firm's proposal.
-        return qs.filter(Q(status=CatalogStatus.PUBLISHED) | Q(proposed_by=raw.organization))
+        return (
+            selectors.visible_catalog(getattr(raw, "organization", None))
+            .prefetch_related("upstreams")
+            .order_by("brand", "legal_name")
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, User
 from accounts.roles import EDITOR_ROLES
-from vendors.choices import CatalogStatus
 from vendors.models import (
     BusinessService,
     Dependency,
@@ -27,6 +26,7 @@ from vendors.models import (
     RedundancyMeasure,
     Vendor,
 )
+from vendors.selectors import linkable_catalog
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -35,8 +35,7 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 
 def catalog_choices(organization: Organization | None) -> QuerySet[ProviderCatalog]:
     """Published providers, plus what this firm proposed and is still waiting for."""
-    own = Q(status=CatalogStatus.PROPOSED, proposed_by=organization) if organization else Q(pk__in=[])
-    return ProviderCatalog.objects.filter(Q(status=CatalogStatus.PUBLISHED) | own)
+    return linkable_catalog(organization)
 
 
 def firm_editors(organization: Organization | None) -> QuerySet[User]:

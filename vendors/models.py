@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts.tenancy import TenantModel
+from accounts.tenancy import SharedManager, TenantModel
 from audit.values import AuditedModelMixin
 from core.countries import CountryCodeValidator
 from vendors import reporting
@@ -39,6 +39,8 @@ class ProviderCatalog(AuditedModelMixin, models.Model):
     """
 
     audited = True
+
+    objects = SharedManager()
 
     key = models.SlugField(_("key"), max_length=60, unique=True)
     legal_name = models.CharField(_("legal name"), max_length=200, unique=True)
@@ -386,6 +388,8 @@ class FailoverTest(TenantModel):
 
 class OutageEvent(AuditedModelMixin, models.Model):
     """A market-wide outage defined by lead supervisors (e.g. the 18 Nov 2025 CDN outage)."""
+
+    objects = SharedManager()
 
     audited = True
 

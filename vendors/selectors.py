@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from vendors import rules
-from vendors.choices import Strategy, TestResult, Tier, VendorStatus
+from vendors.choices import CatalogStatus, Strategy, TestResult, Tier, VendorStatus
 from vendors.models import (
     BusinessService,
     Dependency,
@@ -61,8 +61,32 @@ def incidents_for(organization: Organization | None) -> QuerySet[Incident]:
     )
 
 
+# --- the provider catalog ------------------------------------------------------------------------
+# The catalog is shared, but a proposal is its firm's until a lead supervisor publishes it: every
+# catalog read on behalf of someone goes through visible_catalog (or the narrower choices below it).
+
 def published_catalog() -> QuerySet[ProviderCatalog]:
-    return ProviderCatalog.objects.filter(status="published")
+    return ProviderCatalog.objects.filter(status=CatalogStatus.PUBLISHED)
+
+
+def regulator_catalog() -> QuerySet[ProviderCatalog]:
+    """Everything, proposals of every firm included: the regulator curates them and reads submissions naming them."""
+    return ProviderCatalog.objects.all()
+
+
+def visible_catalog(organization: Organization | None) -> QuerySet[ProviderCatalog]:
+    """What a reader acting for ``organization`` may see: published providers and the firm's own
+    proposals; the regulator, who curates proposals, the whole catalog; no organisation, the published."""
+    if organization is not None and organization.is_regulator:
+        return regulator_catalog()
+    if organization is None:
+        return published_catalog()
+    return ProviderCatalog.objects.filter(Q(status=CatalogStatus.PUBLISHED) | Q(proposed_by=organization))
+
+
+def linkable_catalog(organization: Organization | None) -> QuerySet[ProviderCatalog]:
+    """Providers a register entry may point at: visible ones still in use (a rejected proposal is not)."""
+    return visible_catalog(organization).filter(status__in=[CatalogStatus.PUBLISHED, CatalogStatus.PROPOSED])
 
 
 # --- single points of failure --------------------------------------------------------------------

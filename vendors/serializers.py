@@ -6,7 +6,6 @@ Foreign keys to firm data resolve only inside the caller's firm: another firm's 
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -14,7 +13,6 @@ from rest_framework import serializers
 from accounts.models import Membership, User
 from core import serializer_fields as core_fields
 from vendors import rules, services
-from vendors.choices import CatalogStatus
 from vendors.models import (
     BusinessService,
     Dependency,
@@ -25,6 +23,7 @@ from vendors.models import (
     RedundancyMeasure,
     Vendor,
 )
+from vendors.selectors import linkable_catalog, visible_catalog
 
 
 def _organization(serializer: serializers.Field):
@@ -55,11 +54,14 @@ class CatalogField(core_fields.PrimaryKeyRelatedField):
     """A published provider, or one the active firm proposed itself."""
 
     def get_queryset(self):
-        org = _organization(self)
-        published = Q(status=CatalogStatus.PUBLISHED)
-        if org is None:
-            return ProviderCatalog.objects.filter(published)
-        return ProviderCatalog.objects.filter(published | Q(proposed_by=org))
+        return linkable_catalog(_organization(self))
+
+
+class VisibleCatalogField(core_fields.PrimaryKeyRelatedField):
+    """A provider the reader may see: another firm's proposal is as unknown as a missing id."""
+
+    def get_queryset(self):
+        return visible_catalog(_organization(self))
 
 
 class VersionedSerializer(core_fields.ModelSerializer):
@@ -192,7 +194,7 @@ class IncidentSerializer(VersionedSerializer):
 
 class ProviderSerializer(core_fields.ModelSerializer):
     key = serializers.SlugField(max_length=60, required=False)
-    upstreams = core_fields.PrimaryKeyRelatedField(many=True, required=False, queryset=ProviderCatalog.objects.all())
+    upstreams = VisibleCatalogField(many=True, required=False)
 
     class Meta:
         model = ProviderCatalog

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
+from accounts import rls
 from accounts.models import Organization
 from audit.context import acting_as
 from audit.models import AuditEvent
@@ -145,6 +146,11 @@ def sha256_of_file(fh) -> str:
 
 def run_export_job(job_id: int, organization_id: int) -> str:
     """Build one job's file. Returns what happened: done, failed, busy, missing, or the final status."""
+    with rls.firm(organization_id):
+        return _run_export_job(job_id, organization_id)
+
+
+def _run_export_job(job_id: int, organization_id: int) -> str:
     have_lock = _try_run_lock(job_id)
     try:
         if connection.vendor == "postgresql" and not have_lock:
@@ -210,17 +216,24 @@ def expire_exports(now: datetime.datetime | None = None) -> int:
     cutoff = now - datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
     expired = 0
     for org_id in _organization_ids():
-        due = ExportJob.objects.filter(organization_id=org_id, status=ExportStatus.DONE).filter(
-            Q(expires_at__lte=now) | Q(finished_at__lte=cutoff)
-        )
-        for job in due.select_related("organization"):
-            if job.file:
-                (Path(settings.MEDIA_ROOT) / job.file.name).unlink(missing_ok=True)
-            job.status, job.file = ExportStatus.EXPIRED, ""
-            with acting_as(None, job.organization):
-                job.save(update_fields=["status", "file", "updated_at"])
-            expired += 1
-        _sweep_partial_files(org_id, cutoff)
+        with rls.firm(org_id):
+            expired += _expire_firm_exports(org_id, now, cutoff)
+    return expired
+
+
+def _expire_firm_exports(org_id: int, now: datetime.datetime, cutoff: datetime.datetime) -> int:
+    expired = 0
+    due = ExportJob.objects.filter(organization_id=org_id, status=ExportStatus.DONE).filter(
+        Q(expires_at__lte=now) | Q(finished_at__lte=cutoff)
+    )
+    for job in due.select_related("organization"):
+        if job.file:
+            (Path(settings.MEDIA_ROOT) / job.file.name).unlink(missing_ok=True)
+        job.status, job.file = ExportStatus.EXPIRED, ""
+        with acting_as(None, job.organization):
+            job.save(update_fields=["status", "file", "updated_at"])
+        expired += 1
+    _sweep_partial_files(org_id, cutoff)
     return expired
 
 
@@ -241,11 +254,18 @@ def redispatch_exports(now: datetime.datetime | None = None) -> int:
     silent_before = now - datetime.timedelta(minutes=settings.EXPORT_STALE_MINUTES)
     sent = 0
     for org_id in _organization_ids():
-        jobs = ExportJob.objects.filter(organization_id=org_id).filter(
-            Q(status=ExportStatus.QUEUED, created_at__lte=queued_before)
-            & (Q(last_dispatched_at__isnull=True) | Q(last_dispatched_at__lte=queued_before))
-            | Q(status=ExportStatus.RUNNING, updated_at__lte=silent_before)
-        )
-        for job in jobs:
-            sent += dispatch(job)
+        with rls.firm(org_id):
+            sent += _redispatch_firm_exports(org_id, queued_before, silent_before)
+    return sent
+
+
+def _redispatch_firm_exports(org_id: int, queued_before: datetime.datetime, silent_before: datetime.datetime) -> int:
+    sent = 0
+    jobs = ExportJob.objects.filter(organization_id=org_id).filter(
+        Q(status=ExportStatus.QUEUED, created_at__lte=queued_before)
+        & (Q(last_dispatched_at__isnull=True) | Q(last_dispatched_at__lte=queued_before))
+        | Q(status=ExportStatus.RUNNING, updated_at__lte=silent_before)
+    )
+    for job in jobs:
+        sent += dispatch(job)
     return sent

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
@@ -20,8 +19,8 @@ from audit.values import field_values
 from reports.imports.columns import DEPENDENCIES, REDUNDANCY, REF, SERVICES, VENDORS, SheetSpec
 from reports.imports.reader import RawSheet, RawWorkbook, RowError
 from reports.imports.values import BLANK, UNUSABLE, CellError, convert, norm
-from vendors.choices import CatalogStatus
 from vendors.models import BusinessService, Dependency, ProviderCatalog, RedundancyMeasure, Vendor
+from vendors.selectors import linkable_catalog
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 # Foreign keys are resolved from maps loaded once, so full_clean need not look each one up again.
@@ -91,9 +90,7 @@ class _Planner:
         self.reported = {(e.sheet, e.row, e.column) for e in workbook.errors}
         self.catalog = {
             norm(p.key): p
-            for p in ProviderCatalog.objects.exclude(status=CatalogStatus.REJECTED).filter(
-                Q(status=CatalogStatus.PUBLISHED) | Q(proposed_by=organization)
-            )
+            for p in linkable_catalog(organization)
         }
 
     # --- one row ------------------------------------------------------------------------------

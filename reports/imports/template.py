@@ -87,12 +87,9 @@ def _validation_for(column: Column, ranges: dict[str, str]) -> DataValidation | 
 
 
 def _catalog_keys() -> list[tuple[str, str]]:
-    from vendors.choices import CatalogStatus
-    from vendors.models import ProviderCatalog
+    from vendors.selectors import published_catalog
 
-    return list(
-        ProviderCatalog.objects.filter(status=CatalogStatus.PUBLISHED).order_by("key").values_list("key", "legal_name")
-    )
+    return list(published_catalog().order_by("key").values_list("key", "legal_name"))
 
 
 def build_template(language: str, catalog_keys: list[tuple[str, str]] | None = None) -> bytes:

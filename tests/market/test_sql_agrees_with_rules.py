@@ -10,6 +10,7 @@ from market import rules, selectors, services, simulation_sql
 from tests.factories.accounts import make_org
 from tests.factories.vendors import make_provider
 from tests.market.helpers import dep, submit_register
+from vendors.selectors import regulator_catalog
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def market(world):
 @pytest.mark.parametrize("duration", [25, 90, 174])
 def test_every_service_gets_the_same_outcome_and_downtime_both_ways(world, market, duration):
     failed = [market["failed"].pk]
-    knocked = selectors.knocked_out_by(failed)
+    knocked = selectors.knocked_out_by(failed, within=regulator_catalog())
     assert knocked == [market["knocked"].pk]
     by_rules = {(s.organization_id, s.service_reference): (rules.OUTCOMES.index(s.outcome), s.downtime_minutes)
                 for s in rules.classify_outage(market["rows"], failed, duration, knocked)
@@ -70,7 +71,7 @@ def test_every_service_gets_the_same_outcome_and_downtime_both_ways(world, marke
 
 def test_the_market_summary_matches_the_rules_totals_and_breaching_firms(world, market):
     failed = [market["failed"].pk]
-    knocked = selectors.knocked_out_by(failed)
+    knocked = selectors.knocked_out_by(failed, within=regulator_catalog())
     impacts = rules.classify_outage(market["rows"], failed, 174, knocked)
     result = services.simulate_market(user=world.supervisor, failed=failed, duration_minutes=174, detail_limit=5)
     assert result["totals"] == rules.totals_by_kind(impacts)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,9 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from vendors import services
-from vendors.choices import CatalogStatus, ProviderCategory
+from vendors.choices import ProviderCategory
 from vendors.forms import ProposeProviderForm, catalog_choices
-from vendors.models import ProviderCatalog
 from vendors.views.common import Filter, ListSpec, firm_page, form_page, list_context, require_editor
 
 LIST = ListSpec(
@@ -36,11 +34,7 @@ LIST = ListSpec(
 @login_required
 def catalog_list(request: HttpRequest) -> HttpResponse:
     """Global data: everyone signed in may read the published catalog; a firm also sees its own proposals."""
-    organization = getattr(request, "organization", None)
-    if organization is not None and not organization.is_regulator:
-        qs = catalog_choices(organization)
-    else:
-        qs = ProviderCatalog.objects.filter(Q(status=CatalogStatus.PUBLISHED))
+    qs = catalog_choices(getattr(request, "organization", None))
     return render(request, "vendors/catalog_list.html", list_context(request, qs, LIST))
 
 
