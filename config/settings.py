@@ -27,6 +27,19 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when BACKSTOP_PRODUCTION=1")
     SECRET_KEY = "dev-only-insecure-key-backstop-never-use-in-production-0123456789"
 
+# Production runs on PostgreSQL with Redis (broker and cache) and real workers. Without them the
+# embedded defaults would quietly take over: a SQLite file, tasks run inside the web request, a cache
+# (and so throttles and lockouts) per process. Refuse to start instead.
+DATABASE_URL = env_str("DATABASE_URL", "")
+REDIS_URL = env_str("REDIS_URL", "")
+if PRODUCTION:
+    for _name, _value in (("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL)):
+        if not _value.strip():
+            raise ImproperlyConfigured(
+                f"{_name} must be set when BACKSTOP_PRODUCTION=1 (production does not run on the embedded "
+                "SQLite database, in-process tasks or a per-process cache)"
+            )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -93,7 +106,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 else:
@@ -107,7 +119,6 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
