@@ -170,6 +170,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# How many reverse proxies of our own stand in front of the app and append to X-Forwarded-For. The audit
+# log, the login lockout and the API throttles all take the client address from audit.middleware.client_ip,
+# which believes only that many hops; 0 (the default) ignores the header, which any client can forge.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
+
 # Failed logins: lock the (username, IP) pair after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -179,6 +186,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"
+# Only read if the callable above were removed and django-ipware installed: the same count either way.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
@@ -230,6 +240,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.drf.error_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The throttles' client address: the same trusted hops as audit.middleware.client_ip.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Backstop API",
