@@ -20,4 +20,7 @@ urlpatterns = [
     path("members/", views.member_list, name="member_list"),
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/<int:pk>/", views.invitation_detail, name="invitation_detail"),
+    path("invitations/open/<str:token>/", views.invitation_link, name="invitation_link"),
 ]

@@ -22,6 +22,8 @@ PUBLIC_ROUTES = {
     "api-schema": "the API's shape, no data",
     "api-docs": "the API's documentation page",
     "api-redoc": "the API's documentation page",
+    "invitation_link": "a secret from an invitation email, not an object id; it opens only the invitee's own "
+    "invitation (tests/accounts/test_invitations.py)",
     "api-token": "exchanges an email and password for an API token (throttled like the login)",
 }
 SKIPPED_NAMESPACES = {"admin": "Django admin: platform operators only (is_staff), checked by Django itself"}

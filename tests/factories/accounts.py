@@ -1,6 +1,10 @@
 import itertools
+from datetime import timedelta
 
-from accounts.models import Membership, Organization, OrganizationKind, User
+from django.utils import timezone
+
+from accounts.invitations import hash_token
+from accounts.models import Invitation, Membership, Organization, OrganizationKind, User
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.recorder import record
@@ -39,4 +43,15 @@ def audit_event_for(org: Organization) -> AuditEvent:
     )
 
 
-FACTORIES = {Membership: membership_for, AuditEvent: audit_event_for}
+def invitation_for(org: Organization) -> Invitation:
+    n = next(_seq)
+    return Invitation.objects.create(
+        organization=org,
+        email=f"B-SECRET-invitee{n}@example.test",
+        role=Role.VIEWER,
+        token_hash=hash_token(f"token-{n}"),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+
+FACTORIES = {Membership: membership_for, AuditEvent: audit_event_for, Invitation: invitation_for}
