@@ -1,9 +1,11 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
 from accounts.models import Membership, Organization, User
 from core.api import BackstopAPIView, TenantReadOnlyViewSet
+from core.throttling import AnonThrottle, ScopedThrottle
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -56,3 +58,10 @@ class MemberViewSet(TenantReadOnlyViewSet):
 
     def optimize_queryset(self, queryset):
         return queryset.select_related("organization", "user")
+
+
+class TokenCreateView(ObtainAuthToken):
+    """Email and password in, API token out: a password-guessing door, so it has its own strict rate."""
+
+    throttle_classes = [AnonThrottle, ScopedThrottle]
+    throttle_scope = "token"

@@ -2,13 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
+from core.throttling import throttled
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    # Each request sends an email: a strict rate so the form cannot be used to flood a mailbox.
+    path("password/reset/", throttled("password_reset")(auth_views.PasswordResetView.as_view()), name="password_reset"),
     path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",

@@ -6,6 +6,7 @@ switches the same code to PostgreSQL, Redis (broker and cache) and real workers.
 BACKSTOP_PRODUCTION=1 turns on the production hardening that `check --deploy` asks for.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.ActiveOrganizationMiddleware",
+    "core.throttling.WebUploadThrottleMiddleware",
     "audit.middleware.AuditContextMiddleware",
     # Axes must come last so it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",
@@ -225,6 +227,25 @@ REASSESSMENT_INTERVAL_DAYS = env_int("REASSESSMENT_INTERVAL_DAYS", 365)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "backstop@localhost")
 
+# Request rates ("N/s|min|hour|day") per scope, counted in the default cache (see core.throttling).
+_RATE = re.compile(r"^\d+/(s|sec|m|min|h|hour|d|day)$")
+
+
+def _rate(name: str, default: str) -> str:
+    value = env_str(name, default).strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(f"{name} must look like 100/min (per s, min, hour or day), got {value!r}")
+    return value
+
+
+THROTTLE_RATES = {
+    "anon": _rate("THROTTLE_ANON_RATE", "60/min"),
+    "user": _rate("THROTTLE_USER_RATE", "1200/min"),
+    "token": _rate("THROTTLE_TOKEN_RATE", "10/hour"),
+    "password_reset": _rate("THROTTLE_PASSWORD_RESET_RATE", "5/hour"),
+    "upload": _rate("THROTTLE_UPLOAD_RATE", "120/hour"),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
@@ -232,6 +253,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonThrottle",
+        "core.throttling.UserThrottle",
+        "core.throttling.ScopedThrottle",
+        "core.throttling.UploadThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.drf.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
