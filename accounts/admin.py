@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Invitation, Membership, Organization, User
 from core.admin_base import PlatformTenantAdmin
 
 
@@ -29,5 +29,9 @@ class MembershipAdmin(PlatformTenantAdmin):
     list_display = ["user", "organization", "role"]
     list_filter = ["role"]
 
-    def save_model(self, request, obj, form, change):
-        obj.save()
+
+@admin.register(Invitation)
+class InvitationAdmin(PlatformTenantAdmin):
+    list_display = ["email", "organization", "role", "state", "expires_at", "invited_by"]
+    list_filter = ["state", "role"]
+    exclude = ["token_hash"]

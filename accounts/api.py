@@ -9,6 +9,7 @@ from accounts import api_tokens
 from accounts.models import ApiToken, Membership, Organization, User
 from core import serializer_fields as core_fields
 from core.api import ActiveOrganizationAPIMixin, BackstopAPIView, TenantReadOnlyViewSet
+from core.throttling import AnonThrottle, ScopedThrottle
 
 
 class OrganizationSerializer(core_fields.ModelSerializer):
@@ -110,6 +111,9 @@ class PasswordTokenView(views.APIView):
 
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
+    # A password-guessing door: its own strict rate besides the login lockout.
+    throttle_classes = [AnonThrottle, ScopedThrottle]
+    throttle_scope = "token"
 
     @extend_schema(request=PasswordTokenRequestSerializer, responses={201: IssuedTokenSerializer})
     def post(self, request):

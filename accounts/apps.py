@@ -25,3 +25,6 @@ class AccountsConfig(AppConfig):
 
         # Once per migrate (sender: this app), after every app's migrations: no firm table without RLS.
         post_migrate.connect(ensure_row_level_security, sender=self, dispatch_uid="backstop-ensure-rls")
+
+        # Registers the pending-invitations dashboard panel (core.dashboard) once, at startup.
+        from accounts import dashboard  # noqa: F401

@@ -57,3 +57,24 @@ class ApiTokenForm(forms.Form):
             self.fields["otp_code"].required = True
         else:
             del self.fields["otp_code"]
+
+
+class InvitationAnswerForm(forms.Form):
+    """The invitee accepts or declines; the inviting firm's admin may withdraw."""
+
+    decision = forms.ChoiceField(label=_("Answer"))
+    make_default = forms.BooleanField(
+        label=_("Make this my default organisation"),
+        required=False,
+        help_text=_("Otherwise you keep starting in the organisation you work in now."),
+    )
+    switch_now = forms.BooleanField(label=_("Switch to this organisation now"), required=False)
+
+    def __init__(self, *args, is_invitee: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_invitee:
+            self.fields["decision"].choices = [("accept", _("Accept")), ("decline", _("Decline"))]
+        else:
+            self.fields["decision"].choices = [("revoke", _("Withdraw the invitation"))]
+            del self.fields["make_default"]
+            del self.fields["switch_now"]

@@ -1,23 +1,43 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from accounts import active, rls, second_factor
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
 
 class ActiveOrganizationMiddleware:
-    """Sets request.organization and request.role from the session's chosen organisation, and lets the
-    database show that firm's rows only, for the whole request (restored after the response)."""
+    """Sets request.organization and request.role from the session's chosen organisation.
+
+    If the chosen organisation is no longer one of the user's (they were removed from it), a write is refused
+    (the form was filled in for that firm) and a page view forgets the choice and says so.
+    The database shows that firm's rows only, for the whole request (restored after the response).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        requested = request.session.get(active.SESSION_KEY) if hasattr(request, "session") else None
-        active.attach(request, active.resolve(request.user, requested))
+        session = getattr(request, "session", None)
+        requested = session.get(active.SESSION_KEY) if session is not None else None
+        resolved = active.resolve(request.user, requested)
+        if resolved.refused is not None:
+            if request.method not in SAFE_METHODS:
+                raise PermissionDenied(_("You are no longer a member of the organisation you chose."))
+            session.pop(active.SESSION_KEY, None)
+            resolved = active.resolve(request.user, None)
+            messages.warning(
+                request, _("You are no longer a member of the organisation you chose; showing your default one.")
+            )
+        active.attach(request, resolved)
         with rls.firm(request.organization, request.user):
             return self.get_response(request)
+
 
 
 # Pages a session may reach before its second factor has passed: the steps themselves and the way out.

@@ -94,6 +94,16 @@ class User(AuditedModelMixin, AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform operator"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The firm a person works in when they have not picked one for the session. Only the person sets it
+    # (accounts.invitations.accept_invitation with make_default), so being added to a firm never moves them.
+    default_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("default organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = UserManager()
 
@@ -154,6 +164,76 @@ class Membership(TenantModel):
         allowed = REGULATOR_ROLES if org.is_regulator else FIRM_ROLES
         if self.role not in allowed:
             raise ValidationError({"role": _("This role does not exist in this kind of organisation.")})
+        if not org.is_regulator and self.user_id and self.user.is_regulator_staff():
+            # A supervisor inside a firm would read that firm's drafts and sign its submissions: the
+            # regulator's independence forbids it, whatever the firm's admin wants.
+            raise ValidationError({"user": REGULATOR_STAFF_IN_FIRM})
+
+
+REGULATOR_STAFF_IN_FIRM = _("Regulator staff cannot be members of a firm.")
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def addressed_to(self, user: User) -> InvitationQuerySet:
+        """Invitations sent to a person's email address, from any firm: scoped by the invitee."""
+        qs = self.filter(email__iexact=user.email)
+        qs._tenant_scope = "addressee"
+        return qs
+
+    def open(self) -> InvitationQuerySet:
+        return self.filter(state=InvitationState.PENDING, expires_at__gt=timezone.now())
+
+
+class Invitation(TenantModel):
+    """A firm's offer of a role to an existing account, which only that account can accept.
+
+    Joining a firm gives its data to the person and the person's name to the firm's records, so it needs
+    the person's consent: until they accept there is no membership.
+    """
+
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Only the SHA-256 of the emailed token is kept, so a copy of the database opens no invitation.
+    token_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    objects = TenantManager.from_queryset(InvitationQuerySet)()
+
+    class Meta:
+        constraints = [
+            # Firm-scoped like every firm constraint; 256 random bits never collide across firms anyway.
+            models.UniqueConstraint(fields=["organization", "token_hash"], name="one_invitation_per_token"),
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(state="pending"),
+                name="one_pending_invitation_per_org_and_email",
+            ),
+        ]
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == InvitationState.PENDING and self.expires_at > timezone.now()
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -11,30 +11,40 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organization, User
+from accounts import invitations
+from accounts.models import Invitation, Membership, Organization, User
 from accounts.roles import FIRM_ROLES, REGULATOR_ROLES
 
 
 @transaction.atomic
 def invite_member(
-    *, organization: Organization, email: str, role: str, full_name: str = "", request=None
-) -> Membership:
-    """Add a person to a firm with a role; new people get a set-your-password email."""
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    full_name: str = "",
+    invited_by: User | None = None,
+    request=None,
+) -> Membership | Invitation:
+    """Offer a person a role in a firm.
+
+    A new person gets an account, the membership and a set-your-password email (nobody else's consent is
+    at stake). An existing account gets an :class:`Invitation` it must accept: no membership until then.
+    """
     email = email.strip().lower()
     allowed = REGULATOR_ROLES if organization.is_regulator else FIRM_ROLES
     if role not in allowed:
         raise ValidationError({"role": _("This role does not exist in this kind of organisation.")})
-    user = User.objects.filter(email=email).first()
-    is_new = user is None
-    if is_new:
-        user = User.objects.create_user(email=email, full_name=full_name)
-    if Membership.objects.for_org(organization).filter(user=user).exists():
-        raise ValidationError({"email": _("This person is already a member.")})
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None:
+        return invitations.invite_existing_account(
+            organization=organization, user=user, role=role, invited_by=invited_by, request=request
+        )
+    user = User.objects.create_user(email=email, full_name=full_name)
     membership = Membership(organization=organization, user=user, role=role)
     membership.full_clean()
     membership.save()
-    if is_new:
-        transaction.on_commit(lambda: send_invitation(user=user, request=request))
+    transaction.on_commit(lambda: send_invitation(user=user, request=request))
     return membership
 
 

@@ -1,10 +1,24 @@
+from django.conf import settings
+
 from audit.context import AuditContext, _current
 
 
 def client_ip(request) -> str | None:
-    # Behind a trusted proxy the first X-Forwarded-For hop is the client.
+    """The caller's address, as recorded in the audit log and used by the login lockout and throttles.
+
+    Anyone can send X-Forwarded-For, so only the hops our own proxies appended are believed: with
+    ``TRUSTED_PROXY_COUNT`` = N, the client is the N-th address from the right (what the outermost trusted
+    proxy saw). With 0, the default, the header is ignored and the socket address is the client.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = settings.TRUSTED_PROXY_COUNT
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
+    if trusted <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if not hops:
+        return remote
+    return hops[-min(trusted, len(hops))]
 
 
 class AuditContextMiddleware:

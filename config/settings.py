@@ -6,6 +6,7 @@ switches the same code to PostgreSQL, Redis (broker and cache) and real workers.
 BACKSTOP_PRODUCTION=1 turns on the production hardening that `check --deploy` asks for.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,6 +27,19 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set when BACKSTOP_PRODUCTION=1")
     SECRET_KEY = "dev-only-insecure-key-backstop-never-use-in-production-0123456789"
+
+# Production runs on PostgreSQL with Redis (broker and cache) and real workers. Without them the
+# embedded defaults would quietly take over: a SQLite file, tasks run inside the web request, a cache
+# (and so throttles and lockouts) per process. Refuse to start instead.
+DATABASE_URL = env_str("DATABASE_URL", "")
+REDIS_URL = env_str("REDIS_URL", "")
+if PRODUCTION:
+    for _name, _value in (("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL)):
+        if not _value.strip():
+            raise ImproperlyConfigured(
+                f"{_name} must be set when BACKSTOP_PRODUCTION=1 (production does not run on the embedded "
+                "SQLite database, in-process tasks or a per-process cache)"
+            )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -66,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.ActiveOrganizationMiddleware",
+    "core.throttling.WebUploadThrottleMiddleware",
     "audit.middleware.AuditContextMiddleware",
     # Axes must come last so it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",
@@ -92,7 +107,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 else:
@@ -113,7 +127,6 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -161,9 +174,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An invitation of an existing account to a firm waits this long for the person's answer.
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# How many reverse proxies of our own stand in front of the app and append to X-Forwarded-For. The audit
+# log, the login lockout and the API throttles all take the client address from audit.middleware.client_ip,
+# which believes only that many hops; 0 (the default) ignores the header, which any client can forge.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, got {TRUSTED_PROXY_COUNT}")
 
 # Failed logins: lock the (username, IP) pair after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -174,6 +196,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
+AXES_CLIENT_IP_CALLABLE = "audit.middleware.client_ip"
+# Only read if the callable above were removed and django-ipware installed: the same count either way.
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
@@ -208,6 +233,25 @@ REASSESSMENT_INTERVAL_DAYS = env_int("REASSESSMENT_INTERVAL_DAYS", 365)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "backstop@localhost")
 
+# Request rates ("N/s|min|hour|day") per scope, counted in the default cache (see core.throttling).
+_RATE = re.compile(r"^\d+/(s|sec|m|min|h|hour|d|day)$")
+
+
+def _rate(name: str, default: str) -> str:
+    value = env_str(name, default).strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(f"{name} must look like 100/min (per s, min, hour or day), got {value!r}")
+    return value
+
+
+THROTTLE_RATES = {
+    "anon": _rate("THROTTLE_ANON_RATE", "60/min"),
+    "user": _rate("THROTTLE_USER_RATE", "1200/min"),
+    "token": _rate("THROTTLE_TOKEN_RATE", "10/hour"),
+    "password_reset": _rate("THROTTLE_PASSWORD_RESET_RATE", "5/hour"),
+    "upload": _rate("THROTTLE_UPLOAD_RATE", "120/hour"),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call gets 401 with a WWW-Authenticate header.
@@ -215,6 +259,12 @@ REST_FRAMEWORK = {
         "accounts.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonThrottle",
+        "core.throttling.UserThrottle",
+        "core.throttling.ScopedThrottle",
+        "core.throttling.UploadThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.drf.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -225,6 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.drf.error_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # The throttles' client address: the same trusted hops as audit.middleware.client_ip.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Backstop API",

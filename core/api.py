@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.http import Http404
-from rest_framework import permissions, views, viewsets
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, permissions, views, viewsets
 
 from accounts import active, rls
 from accounts.tenancy import TenantViewSetMixin
@@ -26,10 +27,19 @@ class ActiveOrganizationAPIMixin:
     def perform_authentication(self, request):
         super().perform_authentication(request)
         raw = request._request
-        requested = raw.META.get(active.HEADER) or (
-            raw.session.get(active.SESSION_KEY) if hasattr(raw, "session") else None
-        )
-        active.attach(raw, active.resolve(request.user, requested))
+        header = raw.META.get(active.HEADER)
+        requested = header or (raw.session.get(active.SESSION_KEY) if hasattr(raw, "session") else None)
+        resolved = active.resolve(request.user, requested)
+        if resolved.refused is not None and (header or request.method not in permissions.SAFE_METHODS):
+            # Never act for another firm than the one the caller named (a multi-firm auditor's script).
+            raise exceptions.PermissionDenied(
+                _("You are not a member of the organisation named in X-Organization (or chosen in this session)."),
+                code="organization_not_yours",
+            )
+        if resolved.refused is not None:
+            raw.session.pop(active.SESSION_KEY, None)
+            resolved = active.resolve(request.user, None)
+        active.attach(raw, resolved)
         rls.enter(rls.for_firm(raw.organization, request.user))
         if request.user.is_authenticated:
             _current.set(AuditContext(actor=request.user, organization=raw.organization, ip_address=client_ip(raw)))

@@ -22,9 +22,14 @@ PUBLIC_ROUTES = {
     "api-schema": "the API's shape, no data",
     "api-docs": "the API's documentation page",
     "api-redoc": "the API's documentation page",
+    "invitation_link": "a secret from an invitation email, not an object id; it opens only the invitee's own "
+    "invitation (tests/accounts/test_invitations.py)",
     "api-token": "exchanges an email and password for an API token (throttled like the login)",
 }
-SKIPPED_NAMESPACES = {"admin": "Django admin: platform operators only (is_staff), checked by Django itself"}
+# The admin is enumerated apart (its URLs name objects by app and model): tests/test_route_matrix.py checks that
+# every firm model's admin pages refuse everyone in the small world, and tests/security/test_admin.py checks them
+# for superusers and staff.
+SKIPPED_NAMESPACES = {"admin": "Django admin: enumerated from admin.site._registry instead"}
 
 
 @dataclass(frozen=True)
@@ -95,3 +100,56 @@ def iter_routes(patterns=None, prefix: str = "", namespace: str | None = None):
 
 def is_tenant_model(model) -> bool:
     return model is not None and isinstance(model._default_manager, TenantManager)
+
+
+def body_text(response) -> str:
+    """What a person would read in a response: a page, a JSON body, or every cell of a downloaded workbook."""
+    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    if content[:2] == b"PK":
+        import io
+
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception:  # a zip that is not a workbook: read the bytes as they are
+            return content.decode("utf-8", errors="replace")
+        cells = [
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        ]
+        return "\n".join([*workbook.sheetnames, *cells])
+    return content.decode("utf-8", errors="replace")
+
+
+def tenant_foreign_keys() -> dict[str, type]:
+    """Every field name by which one firm row names another firm row (FK or many-to-many), with its model."""
+    from accounts.tenancy import tenant_models
+
+    names: dict[str, type] = {}
+    for model in tenant_models():
+        for field in model._meta.get_fields():
+            if field.concrete and field.is_relation and is_tenant_model(field.related_model):
+                names.setdefault(field.name, field.related_model)
+    return names
+
+
+def cross_firm_references() -> list[str]:
+    """Rows of one firm that point at another firm's row: must never exist, whatever was posted."""
+    from django.db.models import F
+
+    from accounts.tenancy import tenant_models
+
+    found = []
+    for model in tenant_models():
+        for field in model._meta.get_fields():
+            if not (field.concrete and field.is_relation and is_tenant_model(field.related_model)):
+                continue
+            rows = model._base_manager.filter(**{f"{field.name}__isnull": False}).exclude(
+                organization=F(f"{field.name}__organization")
+            )
+            found += [f"{model.__name__}#{pk}.{field.name}" for pk in rows.values_list("pk", flat=True)]
+    return found

@@ -144,6 +144,12 @@ class ProviderViewSet(ActiveOrganizationAPIMixin, viewsets.ModelViewSet):
             .order_by("brand", "legal_name")
         )
 
+    def check_permissions(self, request):
+        if self.lookup_field in self.kwargs and request.user.is_authenticated:
+            # Another firm's proposal is 404 for every method, never a 403 or 405 that confirms it exists.
+            self.get_object()
+        super().check_permissions(request)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         if not data.get("key"):

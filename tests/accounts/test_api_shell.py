@@ -16,12 +16,13 @@ def test_token_authentication_works_and_picks_the_organisation_from_the_header(w
     assert response.status_code == 200 and response.json()["active_organization"]["id"] == world.firm_a.pk
 
 
-def test_a_header_naming_a_foreign_firm_is_ignored(world, client):
+def test_a_header_naming_a_foreign_firm_is_refused_not_replaced(world, client):
     _token, raw = make_api_token(world.a_officer)
     response = client.get(
         "/api/v1/me", HTTP_AUTHORIZATION=f"Token {raw}", HTTP_X_ORGANIZATION=str(world.firm_b.pk)
     )
-    assert response.json()["active_organization"]["id"] == world.firm_a.pk
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "organization_not_yours"
 
 
 def test_anonymous_api_calls_get_401_in_the_standard_error_shape(db, client):

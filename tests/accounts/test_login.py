@@ -43,6 +43,9 @@ def test_production_mode_passes_the_deploy_check():
         "SECRET_KEY": "x7#kq9!vB2@pL5$wZ8^mN3&rT6*yH1(uJ4)eC0_sD9+gF2=aQ7",
         "ALLOWED_HOSTS": "backstop.example.kr",
         "BACKSTOP_VAR_DIR": str(ROOT / "var"),
+        # Production refuses to start without them; `check` connects to neither.
+        "DATABASE_URL": "postgres://backstop@db.invalid:5432/backstop",
+        "REDIS_URL": "redis://cache.invalid:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

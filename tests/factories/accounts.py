@@ -1,11 +1,14 @@
 import itertools
+from datetime import timedelta
 
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import api_tokens
-from accounts.models import ApiToken, Membership, Organization, OrganizationKind, User
+from accounts.invitations import hash_token
+from accounts.models import ApiToken, Invitation, Membership, Organization, OrganizationKind, User
 from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.recorder import record
@@ -83,5 +86,16 @@ def api_token_for(_created: dict) -> ApiToken:
     return make_api_token(make_user())[0]
 
 
-FACTORIES = {Membership: membership_for, AuditEvent: audit_event_for}
+def invitation_for(org: Organization) -> Invitation:
+    n = next(_seq)
+    return Invitation.objects.create(
+        organization=org,
+        email=f"B-SECRET-invitee{n}@example.test",
+        role=Role.VIEWER,
+        token_hash=hash_token(f"token-{n}"),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
+
+FACTORIES = {Membership: membership_for, AuditEvent: audit_event_for, Invitation: invitation_for}
 GLOBAL_FACTORIES = {ApiToken: api_token_for}
