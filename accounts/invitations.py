@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import rls
 from accounts.models import (
     REGULATOR_STAFF_IN_FIRM,
     Invitation,
@@ -72,6 +73,7 @@ def invite_existing_account(
 
 
 def _lock_addressed(invitation: Invitation, user: User) -> Invitation:
+    # Called inside rls.on_behalf_of(the inviting firm): the invitee answers in that firm's rows.
     """Re-read the invitation under a row lock, only if it is addressed to ``user``."""
     try:
         return Invitation.objects.addressed_to(user).select_for_update().select_related("organization").get(
@@ -81,39 +83,43 @@ def _lock_addressed(invitation: Invitation, user: User) -> Invitation:
         raise ValidationError(NOT_OPEN) from exc
 
 
-@transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User, make_default: bool = False) -> Membership:
     """The invitee joins the firm with the offered role; their default firm moves only if they ask."""
-    invitation = _lock_addressed(invitation, user)
-    if not invitation.is_open:
-        raise ValidationError(NOT_OPEN)
-    if Membership.objects.for_org(invitation.organization).filter(user=user).exists():
-        raise ValidationError(_("You are already a member of this organisation."))
-    membership = Membership(organization=invitation.organization, user=user, role=invitation.role)
-    try:
-        membership.full_clean()
-    except ValidationError as exc:
-        # Shown to the invitee on the invitation page: there is no "user" field there.
-        raise ValidationError(exc.messages) from exc
-    membership.save()
-    invitation.state = InvitationState.ACCEPTED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["state", "responded_at", "updated_at"])
-    if make_default:
-        user.default_organization = invitation.organization
-        user.save(update_fields=["default_organization"])
+    with transaction.atomic():
+        # The invitation is the inviting firm's row: answering it writes there, and only there.
+        with rls.on_behalf_of(invitation.organization_id):
+            invitation = _lock_addressed(invitation, user)
+            if not invitation.is_open:
+                raise ValidationError(NOT_OPEN)
+            if Membership.objects.for_org(invitation.organization).filter(user=user).exists():
+                raise ValidationError(_("You are already a member of this organisation."))
+            membership = Membership(organization=invitation.organization, user=user, role=invitation.role)
+            try:
+                membership.full_clean()
+            except ValidationError as exc:
+                # Shown to the invitee on the invitation page: there is no "user" field there.
+                raise ValidationError(exc.messages) from exc
+            membership.save()
+            invitation.state = InvitationState.ACCEPTED
+            invitation.responded_at = timezone.now()
+            invitation.save(update_fields=["state", "responded_at", "updated_at"])
+        if make_default:
+            # The person's own record, audited where they act from, not in the inviting firm.
+            user.default_organization = invitation.organization
+            user.save(update_fields=["default_organization"])
     return membership
 
 
-@transaction.atomic
 def decline_invitation(*, invitation: Invitation, user: User) -> Invitation:
-    invitation = _lock_addressed(invitation, user)
-    if not invitation.is_open:
-        raise ValidationError(NOT_OPEN)
-    invitation.state = InvitationState.DECLINED
-    invitation.responded_at = timezone.now()
-    invitation.save(update_fields=["state", "responded_at", "updated_at"])
-    return invitation
+    # The invitation is the inviting firm's row: answering it writes there, and only there.
+    with rls.on_behalf_of(invitation.organization_id), transaction.atomic():
+        invitation = _lock_addressed(invitation, user)
+        if not invitation.is_open:
+            raise ValidationError(NOT_OPEN)
+        invitation.state = InvitationState.DECLINED
+        invitation.responded_at = timezone.now()
+        invitation.save(update_fields=["state", "responded_at", "updated_at"])
+        return invitation
 
 
 @transaction.atomic

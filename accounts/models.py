@@ -184,9 +184,8 @@ class InvitationState(models.TextChoices):
 class InvitationQuerySet(TenantQuerySet):
     def addressed_to(self, user: User) -> InvitationQuerySet:
         """Invitations sent to a person's email address, from any firm: scoped by the invitee."""
-        qs = self.filter(email__iexact=user.email)
-        qs._tenant_scope = "addressee"
-        return qs
+        # The database door is the cross-firm read: the filter on the person's own address is what narrows it.
+        return self.filter(email__iexact=user.email)._open_door("addressee", cross_firm=True)
 
     def open(self) -> InvitationQuerySet:
         return self.filter(state=InvitationState.PENDING, expires_at__gt=timezone.now())
