@@ -374,7 +374,9 @@ def test_adding_a_recent_fast_passed_test_never_adds_a_reason(measures, rto, tie
     after = set(reasons(dep(improved, rto=rto, tier=tier, provider_upstream_ids=upstreams)))
     assert after - before <= {"shared_upstream"}
     assert "no_recent_pass" not in after
-    assert "slower_than_rto" not in after
+    # Two drills on one day read cautiously (the slower counts): only a drill on a later day must clear it.
+    if not any(t.tested_on == TODAY for t in measures[i].tests):
+        assert "slower_than_rto" not in after
 
 
 def test_e_finance_operators_are_regulated_for_f7_like_banks():
