@@ -8,12 +8,3 @@ from core.admin_base import PlatformTenantAdmin
 class AuditEventAdmin(PlatformTenantAdmin):
     list_display = ["created_at", "actor_email", "organization", "action", "object_type", "object_repr"]
     list_filter = ["action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False

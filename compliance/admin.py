@@ -4,18 +4,7 @@ published); firm rows are read through the cross-firm door, and firms use the we
 from django.contrib import admin
 
 from compliance.models import Answer, Assessment, Evidence, Finding, Framework, Requirement, Section
-from core.admin_base import PlatformTenantAdmin
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin_base import PlatformTenantAdmin, ReadOnlyAdmin
 
 
 class SectionInline(admin.TabularInline):
@@ -27,14 +16,14 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(_ReadOnly):
+class FrameworkAdmin(ReadOnlyAdmin):
     list_display = ["code", "version", "scope", "name_ko", "published_at", "checksum"]
     list_filter = ["code", "scope"]
     inlines = [SectionInline]
 
 
 @admin.register(Requirement)
-class RequirementAdmin(_ReadOnly):
+class RequirementAdmin(ReadOnlyAdmin):
     list_display = ["ref", "framework", "section", "weight", "critical", "vendor_scope"]
     list_filter = ["framework", "critical", "vendor_scope"]
     search_fields = ["ref", "text_ko", "text_en"]
@@ -42,26 +31,26 @@ class RequirementAdmin(_ReadOnly):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(PlatformTenantAdmin, _ReadOnly):
+class AssessmentAdmin(PlatformTenantAdmin):
     list_display = ["title", "organization", "framework", "scope", "status", "score", "rating"]
     list_filter = ["status", "rating", "scope"]
     list_select_related = ["organization", "framework"]
 
 
 @admin.register(Answer)
-class AnswerAdmin(PlatformTenantAdmin, _ReadOnly):
+class AnswerAdmin(PlatformTenantAdmin):
     list_display = ["assessment", "requirement", "response", "answered_by", "answered_at"]
     list_select_related = ["assessment", "requirement", "answered_by"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(PlatformTenantAdmin, _ReadOnly):
+class EvidenceAdmin(PlatformTenantAdmin):
     list_display = ["original_name", "organization", "size", "content_type", "sha256", "created_at"]
     list_select_related = ["organization"]
 
 
 @admin.register(Finding)
-class FindingAdmin(PlatformTenantAdmin, _ReadOnly):
+class FindingAdmin(PlatformTenantAdmin):
     list_display = ["title", "organization", "source", "severity", "status", "due_date"]
     list_filter = ["source", "severity", "status"]
     list_select_related = ["organization"]

@@ -17,7 +17,20 @@ from django.contrib import admin
 from accounts import rls
 
 
-class PlatformTenantAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written: no add, change or delete from the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PlatformTenantAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         if not self._is_platform_superuser(request):
             return self.model._default_manager.get_queryset().for_org(None)
@@ -35,15 +48,6 @@ class PlatformTenantAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._is_platform_superuser(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _read_scope(self, request):
         # The page also follows the object's foreign keys (Django's base manager), which the database wall
