@@ -6,12 +6,12 @@ in Korean can be uploaded by a colleague whose interface is in English, and the 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
 
 from compliance.choices import Response
+from reports.imports.values import norm  # one comparison for every import: NFC, spaces, case
 
 SHEET_TITLE = {"ko": "점검표", "en": "Checklist"}
 
@@ -58,11 +58,6 @@ def language() -> str:
 def response_label(code: str, lang: str) -> str:
     en, ko = RESPONSE_LABELS.get(code, (code, code))
     return ko if lang == "ko" else en
-
-
-def norm(value: object) -> str:
-    # Composed Unicode first: a file saved on macOS holds decomposed (NFD) Hangul headers.
-    return " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
 
 
 def response_lookup() -> dict[str, str]:
