@@ -94,6 +94,8 @@ def _fast_and_isolated(settings, tmp_path):
     # Fast password hashing; a private media folder per test; no lockouts leaking between tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Each test's own audit anchors: none until a test anchors.
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
     # No test is slowed by the request throttles; tests/security/test_throttling.py sets real rates.
     settings.THROTTLE_RATES = {scope: "1000000/min" for scope in settings.THROTTLE_RATES}
 
