@@ -94,7 +94,7 @@ def _walk(events: Iterable[AuditEvent], *, seq: int = 0, prev: str = GENESIS_HAS
             walk.broken_at = event.pk
             if event.seq > walk.head_seq + 1:
                 walk.reason = (
-                    f"events {walk.head_seq + 1}–{event.seq - 1} of the chain are missing (the positions have a gap)"
+                    f"events {walk.head_seq + 1} to {event.seq - 1} of the chain are missing (the positions have a gap)"
                 )
             else:
                 walk.reason = f"position {event.seq} occurs twice"

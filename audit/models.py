@@ -88,7 +88,9 @@ class AuditEvent(models.Model):
                 name="audit_event_one_per_firm_chain_position",
             ),
             models.UniqueConstraint(
-                fields=["seq"], condition=models.Q(organization__isnull=True), name="audit_event_one_per_platform_position"
+                fields=["seq"],
+                condition=models.Q(organization__isnull=True),
+                name="audit_event_one_per_platform_position",
             ),
         ]
         verbose_name = _("audit event")

@@ -99,7 +99,7 @@ def test_deleting_a_row_leaves_a_gap_reported_at_the_next_one(world):
     tamper("DELETE FROM audit_auditevent WHERE id = %s", [victim.pk])
     report = verify_chain()
     assert report.broken_at == successor.pk
-    assert report.reason == f"events {victim.seq}–{victim.seq} of the chain are missing (the positions have a gap)"
+    assert report.reason == f"events {victim.seq} to {victim.seq} of the chain are missing (the positions have a gap)"
     [failed] = report.failures
     assert failed.organization_id == world.firm_a.pk
 
