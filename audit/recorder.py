@@ -135,6 +135,21 @@ def batched():
         _append(pending)
 
 
+class UnrecordedWrite(RuntimeError):
+    """A bulk write of audited data that could not be recorded, refused instead."""
+
+
+def record_created(objs: list[models.Model]) -> None:
+    """A ``create`` event per row of a ``bulk_create`` (which sends no post_save), chained in one go."""
+    if any(obj.pk is None for obj in objs):
+        raise UnrecordedWrite("bulk_create() without the rows' ids (ignore_conflicts?) cannot be audited.")
+    with batched():
+        for obj in objs:
+            after = field_values(obj)
+            record(AuditEvent.Action.CREATE, obj=obj, changes={"after": after})
+            obj._audit_loaded = after
+
+
 def _on_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
