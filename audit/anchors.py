@@ -164,7 +164,8 @@ def chain_heads() -> dict[int | None, tuple[int, str]]:
 
 
 def anchor_chains() -> dict:
-    """Sign and store the head of every chain that moved since its last anchor.
+    """Sign and store the head of every chain that moved since its last anchor, or whose last anchor
+    was signed with an earlier key.
 
     A chain is anchored only if it still holds its previous anchor and verifies from there to the
     head: an anchor must never vouch for a chain that was already cut or rewritten.
@@ -172,14 +173,15 @@ def anchor_chains() -> dict:
     from audit.chain import verify_from
 
     previous = last_anchors()
+    current_key = key_id(settings.AUDIT_ANCHOR_KEY)
     fresh: list[Anchor] = []
     refused: dict[str, str] = {}
     for organization_id, (seq, head_hash) in sorted(
         chain_heads().items(), key=lambda item: (item[0] is not None, item[0] or 0)
     ):
         before = previous.get(organization_id)
-        if before is not None and before.seq == seq and before.hash == head_hash:
-            continue
+        if before is not None and (before.seq, before.hash, before.key_id) == (seq, head_hash, current_key):
+            continue  # unchanged since its anchor (a rotated key re-signs even an unchanged head)
         report = verify_from(organization_id, before)
         if not report.ok:
             refused[_chain_key(organization_id)] = report.reason
