@@ -17,6 +17,7 @@ An anchor says "chain X had reached position N with hash H at time T". Verificat
 from __future__ import annotations
 
 import datetime
+import fcntl
 import hashlib
 import hmac
 import json
@@ -112,6 +113,13 @@ def write(anchors: Iterable[Anchor]) -> None:
         return
     directory = _directory()
     directory.mkdir(parents=True, exist_ok=True)
+    # One writer at a time (beat and a manual run): latest.json is read, merged and replaced.
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _write_locked(directory, anchors)
+
+
+def _write_locked(directory: Path, anchors: list[Anchor]) -> None:
     day = datetime.datetime.now(datetime.UTC).date().isoformat()
     with open(directory / f"anchors-{day}.jsonl", "a", encoding="utf-8") as archive:
         for anchor in anchors:
