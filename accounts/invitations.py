@@ -40,9 +40,13 @@ def hash_token(token: str) -> str:
 
 
 def _expire_stale(organization: Organization, email: str) -> None:
-    Invitation.objects.for_org(organization).filter(
+    # Saved one by one, not with a queryset update: each expiry is an audited change of its invitation.
+    stale = Invitation.objects.for_org(organization).filter(
         email__iexact=email, state=InvitationState.PENDING, expires_at__lte=timezone.now()
-    ).update(state=InvitationState.EXPIRED)
+    )
+    for invitation in stale:
+        invitation.state = InvitationState.EXPIRED
+        invitation.save(update_fields=["state"])
 
 
 @transaction.atomic

@@ -169,6 +169,30 @@ class TenantQuerySet(_GuardedQuerySet):
         _may_read_across_firms(reader)
         return self._open_door("across-firms", cross_firm=True)
 
+    # --- bulk writes of audited firm data (no save(), so no signal would record them) ------------
+    def bulk_create(self, objs, *args, **kwargs):
+        """Records a ``create`` event per row, in the same transaction as the rows."""
+        from django.db import transaction
+
+        from audit import recorder
+
+        if not recorder.is_audited(self.model):
+            return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            recorder.record_created(created)
+        return created
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        """Refused for audited firm data: the rows' previous values are unknown here, so the change
+        could not be recorded with its before and after. Save each row (or write derived data with a
+        reviewed ``update()``, tests/audit/test_unrecorded_writes.py)."""
+        from audit import recorder
+
+        if recorder.is_audited(self.model):
+            raise recorder.UnrecordedWrite(f"bulk_update() of {self.model.__name__} would not be audited.")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
     # --- the guard ---------------------------------------------------------------
     def _filter_or_exclude(self, negate, args, kwargs):
         clone = super()._filter_or_exclude(negate, args, kwargs)

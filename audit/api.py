@@ -16,6 +16,7 @@ class AuditEventSerializer(core_fields.ModelSerializer):
             "object_repr",
             "changes",
             "ip_address",
+            "seq",
             "prev_hash",
             "hash",
         ]

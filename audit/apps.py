@@ -6,6 +6,9 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log"
 
     def ready(self) -> None:
-        from audit import recorder
+        from django.db.models.signals import post_migrate
+
+        from audit import privileges, recorder
 
         recorder.connect()
+        post_migrate.connect(privileges.ensure_append_only, sender=self, dispatch_uid="backstop-audit-append-only")

@@ -1,4 +1,10 @@
-"""The append-only audit log, chained by hash so that tampering is detectable."""
+"""The append-only audit log, chained by hash so that tampering is detectable.
+
+One chain per organisation (events without a firm, sign-ins, form the platform chain): each event
+carries its chain's sequence number and the hash of the event before it in the same chain. The
+chain proves order and content within the database; the signed anchors of its head
+(``audit.anchors``), kept outside the database, prove that the tail was not cut or rewritten.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +30,12 @@ class AuditEventQuerySet(TenantQuerySet):
         raise AuditLogIsAppendOnly("Audit events cannot be deleted.")
 
     def for_chain_verification(self) -> AuditEventQuerySet:
-        """The whole chain, every firm: the verification task, and the recorder reading the last hash."""
+        """Every chain, every firm (read-only): the verification, the anchoring, the recorder's last hash."""
         return self.order_by("id")._open_door("chain-verification", cross_firm=True)
+
+    def chain_of(self, organization_id: int | None) -> AuditEventQuerySet:
+        """One organisation's chain (``None``: the platform chain), in chain order."""
+        return self.for_chain_verification().filter(organization_id=organization_id).order_by("seq")
 
 
 class AuditEvent(models.Model):
@@ -60,6 +70,8 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Position in the organisation's chain, from 1 with no gap: a missing or cut-off event shows.
+    seq = models.PositiveBigIntegerField(_("sequence"))
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -68,6 +80,19 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["organization", "object_type", "object_id"])]
+        constraints = [
+            # Two writers can never fork a chain: the second insert of a position fails.
+            models.UniqueConstraint(
+                fields=["organization", "seq"],
+                condition=models.Q(organization__isnull=False),
+                name="audit_event_one_per_firm_chain_position",
+            ),
+            models.UniqueConstraint(
+                fields=["seq"],
+                condition=models.Q(organization__isnull=True),
+                name="audit_event_one_per_platform_position",
+            ),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
@@ -83,6 +108,7 @@ class AuditEvent(models.Model):
             "actor_id": self.actor_id,
             "actor_email": self.actor_email,
             "organization_id": self.organization_id,
+            "seq": self.seq,
             "action": self.action,
             "object_type": self.object_type,
             "object_id": self.object_id,

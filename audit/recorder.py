@@ -19,8 +19,10 @@ from audit.context import current
 from audit.models import GENESIS_HASH, AuditEvent
 from audit.values import field_values
 
-_CHAIN_LOCK_KEY = 7_241_001
-
+# pg_advisory_xact_lock(class, key): one lock per chain, keyed on the organisation (0: the platform
+# chain). Keys wrap at 2**31 (the lock's int4); two firms sharing a key only wait for each other.
+_CHAIN_LOCK_CLASS = 7_241_001
+_PLATFORM_CHAIN_KEY = 0
 
 _batch: contextvars.ContextVar[list[AuditEvent] | None] = contextvars.ContextVar("audit_batch", default=None)
 
@@ -71,25 +73,46 @@ def record(
 
 
 def _append(events: list[AuditEvent]) -> None:
-    """Chain and insert events in order, holding the chain's lock so no two share a predecessor.
+    """Chain and insert events in order, each after the last event of its own organisation's chain.
 
-    The chain runs across firms, so its last hash is read across firms; and an event with no firm (a
-    sign-in) is only readable that way, which its INSERT ... RETURNING needs. Writes stay checked:
-    an event of another firm than the connection's is still refused by the database.
+    Each chain is locked while its head is read and extended, so no two events share a predecessor
+    or a position; other firms' chains are not held up. On PostgreSQL that is an advisory lock per
+    organisation, taken in organisation order (no deadlock between two batches); on SQLite the
+    IMMEDIATE transaction already holds the database's one write lock. The unique (organisation,
+    position) constraint refuses a fork should a writer ever slip past the lock.
+
+    The platform chain's events (sign-ins) are readable only across firms, which the head's read and
+    the INSERT ... RETURNING need. Writes stay checked: an event of another firm than the
+    connection's is still refused by the database.
     """
+    chains: dict[int | None, list[AuditEvent]] = {}
+    for event in events:
+        chains.setdefault(event.organization_id, []).append(event)
     with rls.widened(cross_firm=True), transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditEvent.objects.for_chain_verification().values_list("hash", flat=True).last() or GENESIS_HASH
-        for event in events:
-            event.prev_hash = last
-            event.hash = event.compute_hash()
-            last = event.hash
+        for organization_id in sorted(chains, key=lambda org: (org is not None, org or 0)):
+            _lock_chain(organization_id)
+            head = (
+                AuditEvent.objects.chain_of(organization_id).order_by("-seq").values_list("seq", "hash").first()
+            )
+            seq, last = head or (0, GENESIS_HASH)
+            for event in chains[organization_id]:
+                seq += 1
+                event.seq = seq
+                event.prev_hash = last
+                event.hash = event.compute_hash()
+                last = event.hash
         if len(events) == 1:
             events[0].save()
         else:
             AuditEvent.objects.bulk_create(events, batch_size=500)
+
+
+def _lock_chain(organization_id: int | None) -> None:
+    if connection.vendor != "postgresql":
+        return
+    key = _PLATFORM_CHAIN_KEY if organization_id is None else organization_id % 2**31
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", [_CHAIN_LOCK_CLASS, key])
 
 
 @contextmanager
@@ -110,6 +133,21 @@ def batched():
         _batch.reset(token)
     if pending:
         _append(pending)
+
+
+class UnrecordedWrite(RuntimeError):
+    """A bulk write of audited data that could not be recorded, refused instead."""
+
+
+def record_created(objs: list[models.Model]) -> None:
+    """A ``create`` event per row of a ``bulk_create`` (which sends no post_save), chained in one go."""
+    if any(obj.pk is None for obj in objs):
+        raise UnrecordedWrite("bulk_create() without the rows' ids (ignore_conflicts?) cannot be audited.")
+    with batched():
+        for obj in objs:
+            after = field_values(obj)
+            record(AuditEvent.Action.CREATE, obj=obj, changes={"after": after})
+            obj._audit_loaded = after
 
 
 def _on_save(sender, instance, created, raw=False, **kwargs):

@@ -132,13 +132,15 @@ def build(scale: int) -> dict:
     rescore(assessment)
     events = []
     prev = "0" * 64
+    first = AuditEvent.objects.chain_of(org.pk).count()  # after the setup's own events
     for i in range(n_events):
         answer = answers[i % 300]
         h = hashlib.sha256(f"{tag}{i}".encode()).hexdigest()
         events.append(AuditEvent(
             created_at=now, actor=user, actor_email=user.email, organization=org, action="update",
             object_type="compliance.Answer", object_id=str(answer.pk), object_repr=f"B-{i % 300:03d}: Compliant",
-            changes={"before": {"comment": "draft"}, "after": {"comment": f"revision {i}"}}, prev_hash=prev, hash=h,
+            changes={"before": {"comment": "draft"}, "after": {"comment": f"revision {i}"}}, seq=first + i + 1,
+            prev_hash=prev, hash=h,
         ))
         prev = h
         if len(events) == 5000:

@@ -132,6 +132,32 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The audit chains' anchors (audit.anchors, docs/security.md "The audit chain"): every interval the head of
+# each organisation's chain is signed with this key and written to the directory, outside the database, so
+# that cutting the chain's tail or rewriting it with fresh hashes no longer goes unnoticed. The key must not
+# be known to whoever can write the database; the directory belongs on storage they cannot rewrite.
+AUDIT_ANCHOR_KEY = env_str("AUDIT_ANCHOR_KEY", "")
+if not AUDIT_ANCHOR_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("AUDIT_ANCHOR_KEY must be set when BACKSTOP_PRODUCTION=1")
+    AUDIT_ANCHOR_KEY = "dev-only-audit-anchor-key-backstop-never-use-in-production-0123456789"
+if PRODUCTION and len(AUDIT_ANCHOR_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_ANCHOR_KEY must be at least 32 characters (a random secret)")
+# Keys of earlier anchors, still accepted when verifying (key rotation: keep until every chain has been
+# anchored with the new key, i.e. one anchoring interval).
+AUDIT_ANCHOR_PREVIOUS_KEYS = env_list("AUDIT_ANCHOR_PREVIOUS_KEYS", [])
+AUDIT_ANCHOR_DIR = Path(env_str("AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")))
+AUDIT_ANCHOR_INTERVAL_MINUTES = env_int("AUDIT_ANCHOR_INTERVAL_MINUTES", 60)
+if AUDIT_ANCHOR_INTERVAL_MINUTES < 1:
+    raise ImproperlyConfigured(f"AUDIT_ANCHOR_INTERVAL_MINUTES must be 1 or more, got {AUDIT_ANCHOR_INTERVAL_MINUTES}")
+# A chain older than two intervals with no anchor at all fails verification (the store was lost or never
+# written); on by default in production, where beat runs the anchoring.
+AUDIT_ANCHOR_REQUIRED = env_bool("AUDIT_ANCHOR_REQUIRED", PRODUCTION)
+# The role the application connects as on PostgreSQL (docs/security.md): it may only append to the audit log.
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "backstop_app")
+if not re.fullmatch(r"[a-z_][a-z0-9_]*", DATABASE_APP_ROLE):
+    raise ImproperlyConfigured(f"DATABASE_APP_ROLE must be a plain lower-case role name, got {DATABASE_APP_ROLE!r}")
+
 # Celery: without a broker the tasks run in-process, so a newcomer needs nothing running.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
@@ -146,6 +172,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TIMEZONE = "Asia/Seoul"
 CELERY_BEAT_SCHEDULE: dict = {
     "verify-audit-chain-nightly": {"task": "audit.verify_chain", "schedule": 24 * 3600},
+    "anchor-audit-chains": {"task": "audit.anchor_chains", "schedule": AUDIT_ANCHOR_INTERVAL_MINUTES * 60},
     "review-reminders-hourly": {"task": "review.send_reminders", "schedule": 3600},
     "expire-exports-hourly": {"task": "reports.expire_exports", "schedule": 3600},
     "redispatch-exports": {"task": "reports.redispatch_exports", "schedule": 5 * 60},

@@ -7,10 +7,12 @@ with a supervisor and a lead supervisor; a stranger with no membership at all.
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from accounts.models import Organization, OrganizationKind, User
 from accounts.roles import Role
+from audit import privileges
 from tests.factories.accounts import make_member, make_org, make_user, pass_second_factor
 
 
@@ -94,6 +96,8 @@ def _fast_and_isolated(settings, tmp_path):
     # Fast password hashing; a private media folder per test; no lockouts leaking between tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Each test's own audit anchors: none until a test anchors.
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
     # No test is slowed by the request throttles; tests/security/test_throttling.py sets real rates.
     settings.THROTTLE_RATES = {scope: "1000000/min" for scope in settings.THROTTLE_RATES}
 
@@ -133,7 +137,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line("Install Debian's chromium (apt-get install chromium) or set BACKSTOP_CHROMIUM.")
 
 
-APP_ROLE = "backstop_app"
+APP_ROLE = django_settings.DATABASE_APP_ROLE
+# Tamper tests play someone with direct write access to the audit table (tests/audit/tampering.py): the
+# application role may SET ROLE to this one, but does not inherit its privileges (NOINHERIT).
+TAMPER_ROLE = "backstop_test_tamper"
 
 
 @pytest.fixture(scope="session")
@@ -178,6 +185,17 @@ def grant_app_role(cursor, database: str) -> None:
     cursor.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
     cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
     cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}")
+    # As a deployment does after its grants: the application may only append to the audit log. TRUNCATE
+    # stays, because the test runner's flush empties every table, the audit log included.
+    privileges.revoke(cursor, APP_ROLE, ("UPDATE", "DELETE"))
+    cursor.execute(
+        "DO $$ BEGIN "
+        f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{TAMPER_ROLE}') THEN CREATE ROLE {TAMPER_ROLE} NOLOGIN; "
+        "END IF; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    cursor.execute(f"GRANT SELECT, UPDATE, DELETE ON {privileges.TABLE} TO {TAMPER_ROLE}")
+    cursor.execute(f"GRANT {TAMPER_ROLE} TO {APP_ROLE}")
+    cursor.execute(f"ALTER ROLE {APP_ROLE} NOINHERIT")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -152,6 +152,10 @@ def test_an_expired_invitation_cannot_be_accepted_and_may_be_sent_again(world):
     assert again.pk != invitation.pk
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.EXPIRED
+    [expiry] = AuditEvent.objects.for_org(world.firm_a).filter(
+        object_type="accounts.Invitation", object_id=str(invitation.pk), action=AuditEvent.Action.UPDATE
+    )
+    assert expiry.changes == {"before": {"state": "pending"}, "after": {"state": "expired"}}
 
 
 def test_inviting_twice_while_one_waits_is_a_field_error(world):

@@ -46,6 +46,7 @@ def test_production_mode_passes_the_deploy_check():
         # Production refuses to start without them; `check` connects to neither.
         "DATABASE_URL": "postgres://backstop@db.invalid:5432/backstop",
         "REDIS_URL": "redis://cache.invalid:6379/0",
+        "AUDIT_ANCHOR_KEY": "a-test-only-audit-anchor-key-of-forty-chars",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

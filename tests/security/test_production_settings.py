@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "backstop.example",
     "DATABASE_URL": "postgres://backstop@db.internal:5432/backstop",
     "REDIS_URL": "redis://cache.internal:6379/0",
+    "AUDIT_ANCHOR_KEY": "k" * 40,
 }
 
 
@@ -37,7 +38,7 @@ def test_production_starts_with_a_database_and_redis():
     assert "postgresql" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL", "AUDIT_ANCHOR_KEY"])
 def test_production_refuses_to_start_without(missing):
     result = _import_settings(**{missing: None})
     assert result.returncode != 0
@@ -52,6 +53,14 @@ def test_an_empty_value_counts_as_missing():
 
 
 def test_without_production_the_embedded_defaults_still_run():
-    result = _import_settings(BACKSTOP_PRODUCTION=None, DATABASE_URL=None, REDIS_URL=None, SECRET_KEY=None)
+    result = _import_settings(
+        BACKSTOP_PRODUCTION=None, DATABASE_URL=None, REDIS_URL=None, SECRET_KEY=None, AUDIT_ANCHOR_KEY=None
+    )
     assert result.returncode == 0, result.stderr
     assert "sqlite3" in result.stdout
+
+
+def test_production_refuses_a_short_audit_anchor_key():
+    result = _import_settings(AUDIT_ANCHOR_KEY="short")
+    assert result.returncode != 0
+    assert "AUDIT_ANCHOR_KEY must be at least 32 characters" in result.stderr

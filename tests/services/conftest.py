@@ -24,7 +24,7 @@ def _require_services() -> None:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     _require_services()
     db = connection.settings_dict
     env = {
@@ -32,6 +32,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # The worker's own (empty) anchor store: never a developer's anchors of another database.
+        "AUDIT_ANCHOR_DIR": str(tmp_path_factory.mktemp("worker-audit-anchors")),
     }
     celery_app.control.purge()
     log = open(ROOT / "var" / "celery-worker-test.log", "w")

@@ -4,7 +4,8 @@ These run on PostgreSQL as the application's role (tests/conftest.py); SQLite ha
 """
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, ProgrammingError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.urls import reverse
 
@@ -152,24 +153,102 @@ def test_cross_firm_reads_are_read_only(world, register):
 
 
 def test_the_audit_log_is_append_only_for_the_application(world, register):
+    """Not only no UPDATE/DELETE policy: no privilege either, so raw SQL fails even in maintenance scope,
+    where the operators' policy would otherwise let it through."""
     with acting_as(world.a_officer, world.firm_a):
         event = record(AuditEvent.Action.EXPORT, organization=world.firm_a, object_type="test", object_id="1")
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditevent SET object_repr = 'forged' WHERE id = %s", [event.pk])
-            assert cursor.rowcount == 0
-            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
-            assert cursor.rowcount == 0
+    for scope in (rls.for_firm(world.firm_a), rls.DbScope(maintenance=True)):
+        for sql in ("UPDATE audit_auditevent SET object_repr = 'forged' WHERE id = %s",
+                    "DELETE FROM audit_auditevent WHERE id = %s"):
+            with rls.scoped(scope), pytest.raises(ProgrammingError, match="permission denied"), transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.for_org(world.firm_a).get(pk=event.pk).object_repr == event.object_repr
 
 
-def test_the_audit_chain_continues_across_firms(world, register):
+def test_the_application_role_holds_no_update_or_delete_on_the_audit_table(db):
+    from audit.privileges import still_granted
+
+    with connection.cursor() as cursor:
+        assert still_granted(cursor, settings.DATABASE_APP_ROLE, ("UPDATE", "DELETE")) == []
+        assert still_granted(cursor, settings.DATABASE_APP_ROLE, ("SELECT", "INSERT")) == ["SELECT", "INSERT"]
+
+
+def test_the_revoke_takes_update_delete_and_truncate_from_a_role_granted_everything(transactional_db):
+    import os
+
+    import dj_database_url
+    import psycopg
+
+    from audit import privileges
+
+    owner = dj_database_url.parse(os.environ["DATABASE_URL"])
+    db = connection.settings_dict
+    role = f"backstop_test_revoke_{os.getpid()}"
+    with psycopg.connect(
+        host=db["HOST"], port=db["PORT"], dbname=db["NAME"], user=owner["USER"], autocommit=True
+    ) as conn, conn.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+        try:
+            cursor.execute(f"GRANT ALL ON audit_auditevent TO {role}")
+            privileges.revoke(cursor, role)
+            assert privileges.still_granted(cursor, role) == []
+        finally:
+            cursor.execute(f"REVOKE ALL ON audit_auditevent FROM {role}")
+            cursor.execute(f"DROP ROLE {role}")
+
+
+def test_each_firms_chain_verifies_when_written_from_its_own_scope(world, register):
     from audit.chain import verify_chain
 
     with acting_as(world.a_officer, world.firm_a):
-        record(AuditEvent.Action.EXPORT, organization=world.firm_a, object_type="test", object_id="a")
+        a = record(AuditEvent.Action.EXPORT, organization=world.firm_a, object_type="test", object_id="a")
     with acting_as(world.b_officer, world.firm_b):
-        record(AuditEvent.Action.EXPORT, organization=world.firm_b, object_type="test", object_id="b")
+        b = record(AuditEvent.Action.EXPORT, organization=world.firm_b, object_type="test", object_id="b")
+    assert a.prev_hash == AuditEvent.objects.chain_of(world.firm_a.pk).get(seq=a.seq - 1).hash
+    assert b.prev_hash == AuditEvent.objects.chain_of(world.firm_b.pk).get(seq=b.seq - 1).hash
     with nobody():
         assert verify_chain().ok
+
+
+def test_two_firms_append_at_once_and_only_one_chain_waits(transactional_db, world):
+    """Each chain has its own lock: firm B appends while firm A's transaction holds A's chain; a second
+    writer of firm A waits for it, and both of A's events end up one after the other."""
+    import threading
+
+    holding, release = threading.Event(), threading.Event()
+    done: dict[str, AuditEvent] = {}
+
+    def write(name, org, hold=False):
+        try:
+            with transaction.atomic():
+                done[name] = record(AuditEvent.Action.EXPORT, organization=org, object_type="test", object_id=name)
+                if hold:
+                    holding.set()
+                    release.wait(20)
+        finally:
+            connection.close()
+
+    first_a = threading.Thread(target=write, args=("a1", world.firm_a, True))
+    first_a.start()
+    assert holding.wait(10)
+    other_firm = threading.Thread(target=write, args=("b", world.firm_b))
+    other_firm.start()
+    other_firm.join(10)
+    second_a = threading.Thread(target=write, args=("a2", world.firm_a))
+    second_a.start()
+    second_a.join(1)
+    try:
+        assert not other_firm.is_alive() and "b" in done, "firm B waited for firm A's chain"
+        assert second_a.is_alive() and "a2" not in done, "a second writer of firm A did not wait"
+    finally:
+        release.set()
+        first_a.join(10)
+        second_a.join(10)
+    assert done["a2"].seq == done["a1"].seq + 1 and done["a2"].prev_hash == done["a1"].hash
+    from audit.chain import verify_chain
+
+    assert verify_chain().ok
 
 
 def test_acting_as_sets_the_firm_and_restores_the_connection(world, register):
