@@ -96,6 +96,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # No test is slowed by the request throttles; tests/security/test_throttling.py sets real rates.
     settings.THROTTLE_RATES = {scope: "1000000/min" for scope in settings.THROTTLE_RATES}
+    # Export jobs run within the test that asks for them (tests/reports/test_export_thread.py runs the thread).
+    settings.EXPORT_IN_THREAD = False
 
 
 @pytest.fixture(autouse=True)
