@@ -27,6 +27,8 @@ class ExportRequestForm(forms.Form):
         self.fields["kind"].choices = [
             (value, text) for value, text in ExportKind.choices if SPECS[value].for_firms != regulator
         ]
+        if regulator:
+            del self.fields["assessment"]  # a regulator has no assessments of its own to export
 
     def clean(self):
         data = super().clean()
@@ -38,4 +40,6 @@ class ExportRequestForm(forms.Form):
         assessment = self.cleaned_data.get("assessment")
         if self.cleaned_data["kind"] == ExportKind.AUDIT_WORKBOOK and assessment is not None:
             return {"assessment": assessment.pk}
-        return {}
+        # An export started from a page carries that page's filters as param_<name> (the queue's status,
+        # assignee…, the concentration page's firm kind); kinds.clean_parameters keeps only what the kind knows.
+        return {key.removeprefix("param_"): value for key, value in self.data.items() if key.startswith("param_")}
