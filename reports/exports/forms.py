@@ -21,12 +21,13 @@ class ExportRequestForm(forms.Form):
         # Scoped: another firm's assessment is not a valid choice (and the list fails closed).
         self.fields["assessment"].queryset = Assessment.objects.for_org(organization).select_related("framework")
         # Each side sees only the exports it may ask for (kinds.clean_parameters enforces the same).
-        from reports.exports.kinds import SPECS
+        from reports.exports.kinds import SPECS, offered
 
         regulator = bool(organization and organization.is_regulator)
-        self.fields["kind"].choices = [
-            (value, text) for value, text in ExportKind.choices if SPECS[value].for_firms != regulator
-        ]
+        # Kinds started from their object's page (a saved simulation) are valid here but not listed.
+        self.fields["kind"].choices = [(value, text) for value, text in ExportKind.choices
+                                       if organization is not None and offered(value, organization)]
+        self.fields["kind"].widget.choices = [(v, t) for v, t in self.fields["kind"].choices if SPECS[v].on_form]
         if regulator:
             del self.fields["assessment"]  # a regulator has no assessments of its own to export
 

@@ -48,7 +48,7 @@ def request_export(
     *, organization: Organization, user, kind: str, parameters: dict | None = None, language: str = "ko"
 ) -> ExportJob:
     """Create a queued job (audited as an export), then dispatch its task after the commit."""
-    cleaned = clean_parameters(organization, kind, parameters)
+    cleaned = clean_parameters(organization, kind, parameters, user)
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     with transaction.atomic():
         job = ExportJob(organization=organization, requested_by=user, kind=kind, parameters=cleaned,

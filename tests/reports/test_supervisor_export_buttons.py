@@ -71,3 +71,58 @@ def test_a_firm_user_gets_no_supervisor_export(world, as_user):
                                              **HTMX)
     assert response.status_code == 422
     assert not ExportJob.objects.for_org(world.firm_a).exists()
+
+
+def _simulation(org, user, shared=False):
+    from market.models import SavedSimulation
+
+    return SavedSimulation.objects.create(
+        organization=org, created_by=user, name="=CDN day", scope="market" if org.is_regulator else "firm",
+        duration_minutes=190, shared=shared,
+        results={"failed": [{"id": 1, "name": "CDN"}], "duration_minutes": 190, "totals": {}, "breaching": [],
+                 "services": []},
+    )
+
+
+def test_a_saved_simulation_exports_as_a_job_from_its_page(world, as_user, django_capture_on_commit_callbacks):
+    sim = _simulation(world.regulator, world.supervisor)
+    client = as_user(world.supervisor)
+    page = client.get(reverse("market:simulation_detail", args=[sim.pk])).content.decode()
+    assert 'data-testid="export-market_simulation"' in page and f'name="param_simulation" value="{sim.pk}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exports:create"), {
+            "kind": "market_simulation", "language": "en", "param_simulation": sim.pk}, **HTMX)
+    assert response.status_code == 200 and 'data-testid="export-progress"' in response.content.decode()
+    job = _jobs(world).get()
+    assert job.status == ExportStatus.DONE and job.parameters == {"simulation": sim.pk}
+    from openpyxl import load_workbook
+
+    from reports.exports.jobs import export_dir
+
+    workbook = load_workbook(export_dir(world.regulator.pk) / job.download_name)
+    assert workbook.worksheets[0]["B1"].value == "=CDN day" and workbook.worksheets[0]["B1"].data_type == "s"
+
+
+def test_a_colleagues_unshared_simulation_cannot_be_exported(world, as_user):
+    sim = _simulation(world.regulator, world.supervisor)
+    response = as_user(world.lead).post(reverse("exports:create"), {
+        "kind": "market_simulation", "language": "en", "param_simulation": sim.pk}, **HTMX)
+    assert response.status_code == 422 and not _jobs(world).exists()
+
+
+def test_a_firm_exports_its_own_saved_simulation_too(world, as_user, django_capture_on_commit_callbacks):
+    sim = _simulation(world.firm_a, world.a_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(world.a_officer).post(reverse("exports:create"), {
+            "kind": "market_simulation", "language": "en", "param_simulation": sim.pk}, **HTMX)
+    assert response.status_code == 200
+    assert ExportJob.objects.for_org(world.firm_a).get().status == ExportStatus.DONE
+    other = _simulation(world.firm_b, world.b_admin, shared=True)
+    refused = as_user(world.a_officer).post(reverse("exports:create"), {
+        "kind": "market_simulation", "language": "en", "param_simulation": other.pk}, **HTMX)
+    assert refused.status_code == 422  # another firm's simulation is not found
+
+
+def test_the_simulation_kind_is_not_listed_on_the_exports_form(world, as_user):
+    page = as_user(world.supervisor).get(reverse("exports:list")).content.decode()
+    assert 'value="market_simulation"' not in page
