@@ -77,8 +77,8 @@ def _render_review(request, submission, *, status: int = 200, errors: dict | Non
         diff = diff_snapshots(services.submission_document(submission.previous), document)
         presenting.labelled_changes(diff.changes)
     lang = (request.LANGUAGE_CODE or "ko")[:2]
-    arranged = presenting.arrange(document, lang=lang, comments=_comments_by_ref(submission),
-                                  changed=diff.changed_refs if diff else ())
+    comments = _comments_by_ref(submission)
+    arranged = presenting.arrange(document, lang=lang, comments=comments, changed=diff.changed_refs if diff else ())
     supervisors = Membership.objects.regulator_staff().filter(role__in=REGULATOR_ROLES).select_related("user")
     notice = request.session.pop(NOTICE_KEY, None) if status == 200 else None
     return render(
@@ -88,7 +88,7 @@ def _render_review(request, submission, *, status: int = 200, errors: dict | Non
             "submission": submission,
             "doc": document,
             **arranged,
-            "general_comments": _comments_by_ref(submission).get("", []),
+            "general_comments": comments.get("", []),
             "diff": diff,
             "hash_ok": submission.hash_verifies(),
             "actions": workflow.allowed_actions(submission.assessment.status, request.role),
