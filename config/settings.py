@@ -187,6 +187,9 @@ EXPORT_STALE_MINUTES = env_int("EXPORT_STALE_MINUTES", 30)
 EXPORT_DIRECT_MAX_DEPENDENCIES = env_int("EXPORT_DIRECT_MAX_DEPENDENCIES", 2000)
 # Tests only: lets parameters["throttle_ms"] slow a build down so a worker can be killed mid-export.
 EXPORT_ALLOW_THROTTLE = env_bool("EXPORT_ALLOW_THROTTLE", False)
+# Embedded (no broker, tasks eager): an export job runs in a thread of the web process instead of inside the
+# request that asked for it, so the job page's progress bar moves as it would with a worker. Off in tests.
+EXPORT_IN_THREAD = env_bool("EXPORT_IN_THREAD", not REDIS_URL)
 # The Celery queue export jobs are sent to (empty: the default queue); lets exports get their own workers.
 EXPORT_QUEUE = env_str("EXPORT_QUEUE", "")
 

@@ -73,9 +73,14 @@ def export_create(request):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            if request.htmx:  # started from a page's export button: its progress appears beside the button
+                job.refresh_from_db()  # an eager run has already moved it on
+                return render(request, "exports/_progress.html", {"job": job})
             if job.message:
                 messages.warning(request, job.message)
             return redirect("exports:detail", pk=job.pk)
+    if request.htmx:
+        return render(request, "exports/_start_errors.html", {"form": form}, status=422)
     page = Paginator(visible_jobs(request), 50).get_page(1)
     return render(request, "exports/export_list.html", {
         "page": page, "form": form, "direct_download": direct_download_allowed(request.organization),

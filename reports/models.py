@@ -14,6 +14,7 @@ class ExportKind(models.TextChoices):
     AUDIT_WORKBOOK = "audit_workbook", _("Audit workbook")
     REVIEW_QUEUE = "review_queue", _("Review queue (supervisors)")
     MARKET_CONCENTRATION = "market_concentration", _("Market concentration (supervisors)")
+    MARKET_SIMULATION = "market_simulation", _("Saved outage simulation")
 
 
 class ExportStatus(models.TextChoices):

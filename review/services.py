@@ -4,6 +4,8 @@ and records who, when and why in the audit log."""
 from __future__ import annotations
 
 import datetime
+import json
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -26,7 +28,7 @@ from review.models import (
     SubmittedDependency,
     SubmittedIncident,
 )
-from review.snapshot import build_snapshot, canonical_json
+from review.snapshot import build_snapshot, canonical_json, current_content
 
 
 class SubmissionProblems(ValidationError):
@@ -49,8 +51,20 @@ def _transition(assessment: Assessment, action: str, role: str | None, actor: Us
     return target
 
 
-def submission_problems(assessment: Assessment) -> list[str]:
-    """Everything that blocks a submission, each as a sentence naming the requirement."""
+@dataclass(frozen=True)
+class Blocker:
+    """One thing that stops a submission: the sentence, and the requirement it is about (if any)."""
+
+    message: str
+    ref: str = ""
+    requirement_id: int | None = None
+
+
+def submission_blockers(assessment: Assessment) -> list[Blocker]:
+    """Everything that blocks a submission, each once, in checklist order; a resubmission after changes
+    were requested must also change something (review.workflow.resubmission_unchanged)."""
+    from compliance.models import Requirement
+
     org = assessment.organization
     applicable = assessment.applicable_requirement_ids()
     answers = {a.requirement_id: a for a in Answer.objects.for_org(org).filter(assessment=assessment)}
@@ -59,16 +73,31 @@ def submission_problems(assessment: Assessment) -> list[str]:
         .filter(answer__assessment=assessment)
         .values_list("answer__requirement_id", flat=True)
     )
-    from compliance.models import Requirement
-
-    problems = []
+    blockers = []
     for req in Requirement.objects.filter(pk__in=applicable).order_by("order"):
         answer = answers.get(req.pk)
         if answer is None:
-            problems.append(_("%(ref)s is not answered.") % {"ref": req.ref})
+            blockers.append(Blocker(_("%(ref)s is not answered.") % {"ref": req.ref}, req.ref, req.pk))
         elif req.critical and answer.response != "not_applicable" and req.pk not in with_evidence:
-            problems.append(_("%(ref)s is a critical requirement and has no evidence.") % {"ref": req.ref})
-    return problems
+            blockers.append(Blocker(_("%(ref)s is a critical requirement and has no evidence.") % {"ref": req.ref},
+                                    req.ref, req.pk))
+    returned = _returned_submission(assessment)
+    if returned is not None and workflow.resubmission_unchanged(submission_document(returned),
+                                                                 current_content(assessment, timezone.localdate())):
+        blockers.append(Blocker(workflow.unchanged_message(returned.number)))
+    return blockers
+
+
+def submission_problems(assessment: Assessment) -> list[str]:
+    """Everything that blocks a submission, each as a sentence naming the requirement."""
+    return [b.message for b in submission_blockers(assessment)]
+
+
+def _returned_submission(assessment: Assessment) -> Submission | None:
+    """The submission the supervisor sent back, while the assessment waits for the firm's changes."""
+    if assessment.status != "changes_requested":
+        return None
+    return _current_submission(assessment)
 
 
 def _review_deadline(submitted_at: datetime.datetime) -> datetime.date:
@@ -266,6 +295,4 @@ def decide(*, submission: Submission, actor: User, role: str | None, decision: s
 
 
 def submission_document(submission: Submission) -> dict:
-    import json
-
     return json.loads(submission.snapshot_json)

@@ -223,6 +223,15 @@ def workbook_part(organization, today: datetime.date) -> dict:
     }
 
 
+def current_content(assessment: Assessment, today: datetime.date) -> dict:
+    """The answers and the register as a snapshot taken now would freeze them (JSON-decoded like a stored
+    document), for comparing with an earlier submission without writing one."""
+    dependencies, incidents = register_rows(assessment.organization, today)
+    document = {"assessment": _assessment_part(assessment),
+                "register": {"dependencies": dependencies, "incidents": incidents}}
+    return json.loads(canonical_json(document))
+
+
 def build_snapshot(assessment: Assessment, *, submitted_by, submitted_at: datetime.datetime, number: int) -> dict:
     org = assessment.organization
     today = timezone.localdate(submitted_at)

@@ -36,7 +36,7 @@ def assessment_review(request, assessment_pk):
         diff = diff_snapshots(
             services.submission_document(submissions[1]), services.submission_document(submissions[0])
         )
-    problems = services.submission_problems(assessment) if assessment.status in workflow.EDITABLE_STATES else []
+    blockers = services.submission_blockers(assessment) if assessment.status in workflow.EDITABLE_STATES else []
     return render(
         request,
         "review/firm_assessment.html",
@@ -44,7 +44,7 @@ def assessment_review(request, assessment_pk):
             "assessment": assessment,
             "submissions": submissions,
             "comments": comments,
-            "problems": problems,
+            "blockers": blockers,
             "diff": diff,
             "actions": workflow.allowed_actions(assessment.status, request.role),
         },
@@ -62,10 +62,9 @@ def _step(request, assessment_pk, action):
         else:
             services.withdraw(assessment=assessment, actor=request.user, role=request.role)
             messages.success(request, _("Submission withdrawn; you can edit and submit again."))
-    except services.SubmissionProblems as exc:
-        messages.error(request, _("Not submitted. Fix these first:"))
-        for problem in exc.messages:
-            messages.warning(request, problem)
+    except services.SubmissionProblems:
+        # The page lists each blocker once, with a link to its requirement: the message only says so.
+        messages.error(request, _("Not submitted: first resolve what is listed under “Before you can submit”."))
     except workflow.TransitionRefused as exc:
         messages.error(request, str(exc))
     return redirect("review:assessment_review", assessment_pk=assessment.pk)

@@ -112,3 +112,35 @@ def _past(action: str) -> str:
             "accept": _("accepted"),
         }[action]
     )
+
+
+# --- resubmission -------------------------------------------------------------------------------
+
+def _content(document: dict) -> dict:
+    """What a supervisor can ask a firm to change, from a snapshot document: each answer (response,
+    comment, reason, evidence by hash), the findings and the register. Who answered when, the submission
+    number and date, and the score (which follows from the answers) are left out."""
+    part = document.get("assessment", {})
+    answers = {
+        r["ref"]: (r.get("response"), r.get("comment") or "", r.get("na_reason") or "",
+                   sorted(e["sha256"] for e in r.get("evidence", [])))
+        for r in part.get("requirements", [])
+    }
+    register = document.get("register", {})
+    return {"answers": answers, "findings": part.get("findings", []),
+            "dependencies": register.get("dependencies", []), "incidents": register.get("incidents", [])}
+
+
+def resubmission_unchanged(previous: dict, current: dict) -> bool:
+    """True when a resubmission would send back exactly what the supervisor returned for changes.
+
+    Both are snapshot documents as stored (JSON-decoded, so dates are ISO text on both sides)."""
+    return _content(previous) == _content(current)
+
+
+def unchanged_message(number: int) -> str:
+    return _(
+        "Nothing has changed since submission #%(n)s, which the supervisor returned for changes: change an "
+        "answer, its evidence, a finding or the register first, as the supervisor's comments ask."
+    ) % {"n": number}
+

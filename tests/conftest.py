@@ -100,6 +100,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
     # No test is slowed by the request throttles; tests/security/test_throttling.py sets real rates.
     settings.THROTTLE_RATES = {scope: "1000000/min" for scope in settings.THROTTLE_RATES}
+    # Export jobs run within the test that asks for them (tests/reports/test_export_thread.py runs the thread).
+    settings.EXPORT_IN_THREAD = False
 
 
 @pytest.fixture(autouse=True)

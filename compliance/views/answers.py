@@ -3,6 +3,11 @@
 The response is the re-rendered requirement plus out-of-band swaps of the score box, the section's
 progress and the unanswered list. A stale save is refused with 409: the partial then shows what the
 other person saved (and who), and keeps this user's own input in the form, so nothing is lost.
+
+A save refused for its input answers 422 with the field errors in place, never 400: with DEBUG on,
+django-htmx's debug script replaces the whole document with any 400/403/404/500 response (to show
+Django's error page), which turned a missing N/A reason into a page of unstyled text. Without htmx the
+same refusal re-renders the whole answering page with the errors at that requirement.
 """
 
 from __future__ import annotations
@@ -30,9 +35,18 @@ def load_requirement(assessment: Assessment, pk: int) -> Requirement:
         raise Http404 from exc
 
 
+# Unprocessable: the request was understood, its fields were not acceptable (see the module docstring).
+INVALID = 422
+
+
 def render_requirement(request: HttpRequest, assessment: Assessment, row, *, status: int = 200,
                        oob: bool = True) -> HttpResponse:
-    """The requirement partial, with the score box, section progress and unanswered list out of band."""
+    """The requirement partial, with the score box, section progress and unanswered list out of band;
+    a refused save without htmx gets the whole page instead, so it never shows a bare fragment."""
+    if status != 200 and not request.htmx:
+        from compliance.views.assessments import render_detail
+
+        return render_detail(request, assessment, replaced=row, status=status)
     section = row.requirement.section
     context = {
         **status_context(request, assessment),
@@ -64,7 +78,7 @@ def answer_save(request: HttpRequest, assessment_pk: int, requirement_pk: int) -
     if not can_answer(request, assessment):
         raise PermissionDenied
     form = answer_form(requirement, answer, data=request.POST)
-    status, conflict, saved = 400, None, False
+    status, conflict, saved = INVALID, None, False
     if form.is_valid():
         data = form.cleaned_data
         try:

@@ -83,6 +83,12 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = load_assessment(request, pk)
     if (refused := allow_methods(request, write=False)) is not None:
         return refused
+    return render_detail(request, assessment)
+
+
+def render_detail(request: HttpRequest, assessment: Assessment, *, replaced=None, status: int = 200) -> HttpResponse:
+    """The whole answering page; ``replaced`` is one requirement's row as a refused save left it (its field
+    errors and the user's input), shown in place of the stored one when the save came without htmx."""
     sections = list(Section.objects.filter(framework_id=assessment.framework_id).order_by("order"))
     requirements = Requirement.objects.filter(pk__in=assessment.applicable_requirement_ids()).order_by("order")
     answers = {
@@ -94,6 +100,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     by_section: dict[int, list] = {s.pk: [] for s in sections}
     for req in requirements:
+        if replaced is not None and replaced.requirement.pk == req.pk:
+            by_section.setdefault(req.section_id, []).append(replaced)
+            continue
         answer = answers.get(req.pk)
         evidence = list(answer.evidence.all()) if answer is not None else []
         by_section.setdefault(req.section_id, []).append(build_row(request, assessment, req, answer, evidence))
@@ -112,7 +121,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "newer_framework": newer,
         "open_on_newer": upgrades.open_assessment_on(assessment, newer) if newer is not None else None,
         "what_is_new": upgrades.what_is_new(assessment),
-    })
+    }, status=status)
 
 
 @view_of(Assessment)

@@ -18,7 +18,7 @@ from audit.recorder import record
 from compliance import evidence as evidence_service
 from compliance.forms import EvidenceForm
 from compliance.models import Answer, Evidence
-from compliance.views.answers import render_requirement
+from compliance.views.answers import INVALID, render_requirement
 from compliance.views.common import build_row, can_answer, load_assessment
 from vendors.views.common import add_errors, allow_methods, firm_page
 
@@ -36,7 +36,7 @@ def evidence_upload(request: HttpRequest, answer_pk: int) -> HttpResponse:
     if not can_answer(request, assessment):
         raise PermissionDenied
     form = EvidenceForm(request.POST, request.FILES, prefix=f"e{answer.pk}")
-    status = 400
+    status = INVALID
     if form.is_valid():
         try:
             evidence_service.upload_evidence(answer=answer, uploaded_file=form.cleaned_data["file"], user=request.user)

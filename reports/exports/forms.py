@@ -21,12 +21,15 @@ class ExportRequestForm(forms.Form):
         # Scoped: another firm's assessment is not a valid choice (and the list fails closed).
         self.fields["assessment"].queryset = Assessment.objects.for_org(organization).select_related("framework")
         # Each side sees only the exports it may ask for (kinds.clean_parameters enforces the same).
-        from reports.exports.kinds import SPECS
+        from reports.exports.kinds import SPECS, offered
 
         regulator = bool(organization and organization.is_regulator)
-        self.fields["kind"].choices = [
-            (value, text) for value, text in ExportKind.choices if SPECS[value].for_firms != regulator
-        ]
+        # Kinds started from their object's page (a saved simulation) are valid here but not listed.
+        self.fields["kind"].choices = [(value, text) for value, text in ExportKind.choices
+                                       if organization is not None and offered(value, organization)]
+        self.fields["kind"].widget.choices = [(v, t) for v, t in self.fields["kind"].choices if SPECS[v].on_form]
+        if regulator:
+            del self.fields["assessment"]  # a regulator has no assessments of its own to export
 
     def clean(self):
         data = super().clean()
@@ -38,4 +41,6 @@ class ExportRequestForm(forms.Form):
         assessment = self.cleaned_data.get("assessment")
         if self.cleaned_data["kind"] == ExportKind.AUDIT_WORKBOOK and assessment is not None:
             return {"assessment": assessment.pk}
-        return {}
+        # An export started from a page carries that page's filters as param_<name> (the queue's status,
+        # assignee…, the concentration page's firm kind); kinds.clean_parameters keeps only what the kind knows.
+        return {key.removeprefix("param_"): value for key, value in self.data.items() if key.startswith("param_")}

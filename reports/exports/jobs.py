@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import logging
 import os
+import threading
 import uuid
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def request_export(
     *, organization: Organization, user, kind: str, parameters: dict | None = None, language: str = "ko"
 ) -> ExportJob:
     """Create a queued job (audited as an export), then dispatch its task after the commit."""
-    cleaned = clean_parameters(organization, kind, parameters)
+    cleaned = clean_parameters(organization, kind, parameters, user)
     language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     with transaction.atomic():
         job = ExportJob(organization=organization, requested_by=user, kind=kind, parameters=cleaned,
@@ -68,6 +69,10 @@ def dispatch(job: ExportJob) -> bool:
 
     now = timezone.now()
     scoped = ExportJob.objects.filter(organization_id=job.organization_id, pk=job.pk)
+    if settings.EXPORT_IN_THREAD and run_export.app.conf.task_always_eager:
+        scoped.update(last_dispatched_at=now)
+        run_in_thread(job.pk, job.organization_id)
+        return True
     try:
         run_export.apply_async(args=[job.pk, job.organization_id], retry=False,
                                queue=settings.EXPORT_QUEUE or None)
@@ -81,6 +86,25 @@ def dispatch(job: ExportJob) -> bool:
         job.message = ""
         scoped.filter(message=str(BROKER_DOWN_MESSAGE)).update(message="")
     return True
+
+
+def run_in_thread(job_id: int, organization_id: int) -> threading.Thread:
+    """The embedded default has no worker, and an eager task would build the whole file before the request
+    that asked for it returns, so nobody would see the progress: run it beside the request instead. The
+    thread has its own database connection (closed when done). A server stopped mid-export leaves the job
+    "running" (there is no beat to restart it embedded): ask for the export again."""
+
+    def run() -> None:
+        try:
+            run_export_job(job_id, organization_id)
+        except Exception:
+            logger.exception("export job %s failed in its thread", job_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name=f"export-{job_id}", daemon=True)
+    thread.start()
+    return thread
 
 
 # --- running ------------------------------------------------------------------------------------

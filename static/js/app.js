@@ -18,4 +18,15 @@
       event.preventDefault();
     }
   });
+
+  // htmx swaps only 2xx answers. A form refused for its fields answers 422 and a stale save 409, each with
+  // the re-rendered fragment (field errors, the other person's answer): swap those in place too. (Never
+  // 400: with DEBUG on, django-htmx's debug script replaces the whole page with a 400 answer.)
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 422 || status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 })();

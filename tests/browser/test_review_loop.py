@@ -2,12 +2,15 @@
 and requests changes; the officer sees the comment beside the requirement, fixes the answer and
 resubmits; the supervisor sees the diff and accepts."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import OrganizationKind
 from accounts.roles import Role
 from compliance import services as compliance_services
-from compliance.models import Requirement
+from compliance.models import Assessment, Requirement
 from tests.browser.login import log_in
 from tests.factories.accounts import make_authenticator, make_member, make_org
 from tests.factories.compliance import make_assessment, make_framework
@@ -43,9 +46,25 @@ def test_submit_review_return_fix_resubmit_accept(browser_page, live_server):
     page.goto(f"{base}/review/queue/")
     _post(page, f'[data-testid="queue"] a:has-text("{firm.name_ko}")')
     _post(page, 'form[action$="/claim/"] button')
-    page.fill('tr#req-RV-2 textarea[name="body"]', "Show the failover test report.")
-    _post(page, 'tr#req-RV-2 form button')
+    expect(page.locator('[data-testid="notice"]')).to_be_visible()  # said in the decision panel
+    # One comment box, opened on demand; the comment is added in place (htmx), with its message there.
+    page.evaluate("window.__sameDocument = true")
+    item = page.locator('[data-testid="item-RV-2"]')
+    expect(item.locator("textarea")).to_be_hidden()
+    item.locator('[data-testid="open-comment-RV-2"]').click()
+    item.locator("textarea").fill("Show the failover test report.")
+    item.locator('[data-testid="send-comment-RV-2"]').click()
+    expect(page.locator('[data-testid="notice-RV-2"]')).to_be_visible()
+    expect(page.locator('[data-testid="comment-RV-2"]')).to_have_text(re.compile("Show the failover test report."))
+    assert page.evaluate("window.__sameDocument === true"), "the page reloaded after a comment"
+    # The decision asks first and says what follows; declining leaves everything as it was.
+    dialogs = []
+    page.once("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.fill("#reason", "Evidence of testing is missing")
+    page.click('button[value="request_changes"]')
+    assert len(dialogs) == 1 and ("resubmit" in dialogs[0] or "다시 제출" in dialogs[0])
+    assert Assessment.objects.for_org(firm).get(pk=assessment.pk).status == "in_review"
+    page.once("dialog", lambda d: d.accept())
     _post(page, 'button[value="request_changes"]')
     assert "Show the failover test report." in page.inner_text('[data-testid="snapshot"]')
 
@@ -66,8 +85,9 @@ def test_submit_review_return_fix_resubmit_accept(browser_page, live_server):
     page.goto(f"{base}/review/queue/")
     _post(page, f'[data-testid="queue"] a:has-text("{firm.name_ko}")')
     diff = page.inner_text('[data-testid="diff"]')
-    assert "RV-2" in diff and "partial" in diff
+    assert "RV-2" in diff and "partial" not in diff  # the answer's label, not its code
     _post(page, 'form[action$="/claim/"] button')
     page.fill("#reason", "Adequate")
+    page.once("dialog", lambda d: d.accept())
     _post(page, 'button[value="accept"]')
     assert page.inner_text('[data-testid="status"]') in ("Accepted", "승인")

@@ -117,7 +117,7 @@ def test_not_applicable_without_a_reason_is_a_field_error_and_nothing_is_saved(w
     response = as_user(world.a_officer).post(
         answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "not_applicable", comment="kept"), **HTMX
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.content.decode()
     assert 'data-testid="na-reason-error"' in body and "Say why this requirement does not apply." in body
     assert "kept" in body  # the user's input stays in the form
@@ -139,7 +139,7 @@ def test_an_invalid_response_is_a_field_error(world, as_user):
     response = as_user(world.a_officer).post(
         answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "maybe"), **HTMX
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not answers(assessment).exists()
 
 
@@ -240,7 +240,7 @@ def test_a_knock_out_without_a_stated_condition_answered_not_applicable_is_a_fie
         answer_url(assessment, "W-C3"),
         answer_data(assessment, "W-C3", "not_applicable", na_reason="We think it does not apply"), **HTMX,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     body = response.content.decode()
     errors = body[body.index('class="responses'):body.index("</fieldset>")]
     assert "W-C3 is a knock-out requirement" in errors and "states no condition" in errors
@@ -258,3 +258,59 @@ def test_the_page_shows_next_to_not_applicable_when_a_knock_out_may_be_not_appli
     assert 'data-testid="na-refused"' in without and "cannot be answered not applicable" in without
     ordinary = body[body.index('data-testid="requirement-W-A1"'):body.index('data-testid="requirement-W-B2"')]
     assert "na-condition" not in ordinary and "na-refused" not in ordinary
+
+
+# DEBUG on: django-htmx's debug script replaces the whole document with any 400/403/404/500 htmx answer.
+DEBUG_TAKES_OVER = {400, 403, 404, 500}
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["debug-on", "debug-off"])
+def test_a_refused_htmx_save_answers_with_a_status_htmx_swaps_in_place_whatever_debug_is(world, as_user, settings,
+                                                                                          debug):
+    settings.DEBUG = debug
+    assessment = assessment_with(world.firm_a, 2)
+    response = as_user(world.a_officer).post(
+        answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "not_applicable"), **HTMX
+    )
+    assert response.status_code == 422 and response.status_code not in DEBUG_TAKES_OVER
+    body = response.content.decode()
+    assert body.lstrip().startswith("<article") and 'data-testid="na-reason-error"' in body
+
+
+def test_a_refused_save_without_htmx_shows_the_whole_page_with_the_error_at_its_requirement(world, as_user):
+    assessment = assessment_with(world.firm_a, 2)
+    response = as_user(world.a_officer).post(
+        answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "not_applicable", comment="kept")
+    )
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "css/app.css" in body and 'id="score-box"' in body  # the styled page, not a bare fragment
+    card = body[body.index(f'id="req-{requirement(assessment, "W-A1").pk}"'):]
+    card = card[:card.index("</article>")]
+    assert 'data-testid="na-reason-error"' in card and "kept" in card
+    assert 'data-testid="requirement-W-B2"' in body  # every other requirement still there
+    assert not answers(assessment).exists()
+
+
+def test_an_officer_edits_answers_on_the_page_after_withdrawing_a_submission(world, as_user):
+    from review import services as review_services
+
+    assessment = assessment_with(world.firm_a, 2)
+    client = as_user(world.a_officer)
+    for ref in ("W-A1", "W-B2"):
+        assert client.post(answer_url(assessment, ref), answer_data(assessment, ref, "compliant"), **HTMX
+                           ).status_code == 200
+    assessment.refresh_from_db()
+    review_services.submit(assessment=assessment, actor=world.a_officer, role="officer")
+    refused = client.post(answer_url(assessment, "W-A1"), answer_data(assessment, "W-A1", "partial", version=1),
+                          **HTMX)
+    assert refused.status_code == 403  # submitted: the firm no longer holds it
+    review_services.withdraw(assessment=assessment, actor=world.a_officer, role="officer")
+    current = answers(assessment).get(requirement__ref="W-A1")
+    response = client.post(
+        answer_url(assessment, "W-A1"),
+        answer_data(assessment, "W-A1", "partial", comment="fixed after withdrawing", version=current.version), **HTMX,
+    )
+    assert response.status_code == 200 and 'data-testid="saved"' in response.content.decode()
+    saved = answers(assessment).get(requirement__ref="W-A1")
+    assert (saved.response, saved.comment) == ("partial", "fixed after withdrawing")

@@ -46,7 +46,7 @@ def test_officer_uploads_evidence_and_sees_name_size_and_sha256(world, as_user):
 def test_a_file_whose_content_is_not_accepted_is_a_field_error_and_nothing_is_stored(world, as_user):
     _assessment, answer = answered(world, as_user)
     response = upload(as_user(world.a_officer), answer, "report.pdf", b"MZ\x90\x00\x03\x00binary", **HTMX)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'data-testid="evidence-error"' in response.content.decode()
     assert not Evidence.objects.for_org(world.firm_a).exists()
 
@@ -85,3 +85,12 @@ def test_anonymous_download_goes_to_login(world, as_user):
     evidence = make_evidence(world.firm_a)
     response = as_user(None).get(reverse("compliance:evidence_download", args=[evidence.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_refused_upload_without_htmx_shows_the_whole_page_with_the_error_at_its_requirement(world, as_user):
+    _assessment, answer = answered(world, as_user)
+    response = upload(as_user(world.a_officer), answer, "report.pdf", b"MZ\x90\x00\x03\x00binary")
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "css/app.css" in body and 'data-testid="evidence-error"' in body
+    assert not Evidence.objects.for_org(world.firm_a).exists()

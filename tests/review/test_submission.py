@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 
@@ -124,3 +126,26 @@ def test_the_assessment_page_offers_editing_after_withdrawing(world, ready_asses
     assert "withdrawn" in EDITABLE_STATUSES and workflow.EDITABLE_STATES is EDITABLE_STATUSES
     page = as_user(world.a_officer).get(f"/compliance/assessments/{ready_assessment.pk}/")
     assert page.status_code == 200 and b'data-testid="read-only"' not in page.content
+
+
+def test_the_submission_page_lists_each_blocker_once_as_a_link_to_its_requirement(world, as_user):
+    from tests.compliance.webtools import english
+
+    assessment = make_assessment(world.firm_a, make_framework(requirements=REQUIREMENTS))
+    client = english(as_user(world.a_officer))
+    page = client.get(f"/review/assessments/{assessment.pk}/").content.decode()
+    detail = f"/compliance/assessments/{assessment.pk}/"
+    for ref in ("R-A1", "R-A2", "R-G1"):
+        pk = Requirement.objects.get(framework=assessment.framework, ref=ref).pk
+        assert page.count(f'href="{detail}#req-{pk}" data-testid="blocker-{ref}"') == 1
+    assert re.search(r'<button[^>]*data-testid="submit"[^>]* disabled', page)
+    assert f'href="{detail}" data-testid="back-to-assessment"' in page  # the breadcrumb back
+
+    refused = client.post(f"/review/assessments/{assessment.pk}/submit/", follow=True).content.decode()
+    assert refused.count("R-A1 is not answered.") == 1  # listed once, not flashed again
+
+
+def test_with_nothing_blocking_the_submit_button_is_enabled(world, ready_assessment, as_user):
+    page = as_user(world.a_officer).get(f"/review/assessments/{ready_assessment.pk}/").content.decode()
+    assert 'data-testid="blockers"' not in page
+    assert " disabled" not in re.search(r'<button[^>]*data-testid="submit"[^>]*>', page).group(0)
