@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reports",
     "review",
     "market",
+    "outages",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-exports-hourly": {"task": "reports.expire_exports", "schedule": 3600},
     "redispatch-exports": {"task": "reports.redispatch_exports", "schedule": 5 * 60},
 }
+# Providers' status feeds (outages app): beat looks every OUTAGE_FEED_POLL_SECONDS for feeds that are due;
+# a failing feed waits twice as long per failure in a row, at most OUTAGE_FEED_BACKOFF_MAX_SECONDS.
+OUTAGE_FEED_POLL_SECONDS = env_int("OUTAGE_FEED_POLL_SECONDS", 60)
+OUTAGE_FEED_TIMEOUT_SECONDS = env_int("OUTAGE_FEED_TIMEOUT_SECONDS", 10)
+OUTAGE_FEED_BACKOFF_MAX_SECONDS = env_int("OUTAGE_FEED_BACKOFF_MAX_SECONDS", 900)
+CELERY_BEAT_SCHEDULE["poll-status-feeds"] = {"task": "outages.poll_feeds", "schedule": OUTAGE_FEED_POLL_SECONDS}
 # Export jobs: files are kept this long, then deleted (the job row stays as the record).
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)
 # A queued job not picked up after this long (broker was down) is dispatched again by beat.
