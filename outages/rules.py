@@ -101,6 +101,10 @@ class BoardEntry:
     def breached_rto(self) -> bool:
         return self.rto_left_minutes is not None and self.rto_left_minutes < 0
 
+    @property
+    def rto_overrun_minutes(self) -> int:
+        return -self.rto_left_minutes if self.breached_rto else 0
+
 
 def report_threshold_minutes(service_users: int | None) -> int:
     """Minutes of disruption after which the service's outage becomes reportable (vendors.reporting)."""
@@ -162,8 +166,9 @@ def board(
             recovery = reason.best_recovery_minutes or 0
             threshold_left = None if recovery < threshold else threshold - interruption
         else:
-            interruption = elapsed
-            rto_left, threshold_left = impact.rto_minutes - elapsed, threshold - elapsed
+            # Down since the start, or (a tested failover slower than the RTO) until its switch-over.
+            interruption = impact.interruption_minutes
+            rto_left, threshold_left = impact.rto_minutes - interruption, threshold - interruption
         found = reporting.reportability(service_users=row.get("customers_affected"), started_at=started_at,
                                         detected_at=detected_at, duration_minutes=interruption)
         entries.append(BoardEntry(
