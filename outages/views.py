@@ -6,6 +6,7 @@ the lead supervisor's (403 for other supervisors).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -74,7 +75,8 @@ def _board_context(request, outage: LiveOutage) -> dict:
     entries = selectors.board_entries(request.user, outage)
     return {"outage": outage, "entries": entries, "summary": selectors.summary(entries),
             "outcome_labels": OUTCOME_LABELS, "reason_labels": REASON_LABELS, "via_labels": VIA_LABELS,
-            "verified": reporting.VERIFIED, "live": outage.is_open}
+            "verified": reporting.VERIFIED, "live": outage.is_open,
+            "refresh_seconds": settings.OUTAGE_BOARD_REFRESH_SECONDS}
 
 
 @view_of(LiveOutage)
