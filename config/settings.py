@@ -158,6 +158,8 @@ OUTAGE_FEED_TIMEOUT_SECONDS = env_int("OUTAGE_FEED_TIMEOUT_SECONDS", 10)
 OUTAGE_FEED_BACKOFF_MAX_SECONDS = env_int("OUTAGE_FEED_BACKOFF_MAX_SECONDS", 900)
 # The live impact board refreshes itself (htmx polling) this often while an outage is open.
 OUTAGE_BOARD_REFRESH_SECONDS = env_int("OUTAGE_BOARD_REFRESH_SECONDS", 10)
+# Where the demo's status feeds are served from (the app itself, under DEBUG: see outages/demo.py).
+OUTAGE_DEMO_FEED_BASE_URL = env_str("OUTAGE_DEMO_FEED_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE["poll-status-feeds"] = {"task": "outages.poll_feeds", "schedule": OUTAGE_FEED_POLL_SECONDS}
 # Export jobs: files are kept this long, then deleted (the job row stays as the record).
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts import rls
 from accounts.models import Organization, User
 from accounts.roles import EDITOR_ROLES
+from audit.models import AuditEvent
 from audit.recorder import record
 from core.concurrency import save_versioned
 from outages import feeds, parsers, rules
@@ -34,6 +35,11 @@ from outages.models import (
 )
 from review import notifications
 from vendors.models import BusinessService, Incident, Vendor
+
+
+def _step(step: str, obj, actor=None, **changes) -> None:
+    """A named workflow step in the audit log (the rows' own saves are logged as updates besides)."""
+    record(AuditEvent.Action.TRANSITION, obj=obj, actor=actor, changes={"action": step, **changes})
 
 
 class OutageStateError(ValidationError):
@@ -77,7 +83,7 @@ def _failed(feed: StatusFeed, error: str, now: datetime.datetime, interval: int)
     feed.save()
     if feed.health == FeedHealth.UNREACHABLE and not was_unreachable:
         # A status page that is itself down (or answers the CDN's error page) is a signal of its own.
-        record("status_feed_unreachable", obj=feed, changes={"error": feed.last_error, "failures": feed.failures})
+        _step("status_feed_unreachable", feed, error=feed.last_error, failures=feed.failures)
         transaction.on_commit(lambda: notifications.to_supervisors(
             kind="status_feed_unreachable",
             message=_("The status feed of %(provider)s has not answered %(n)s times in a row (%(error)s).")
@@ -110,7 +116,7 @@ def apply_state(feed: StatusFeed, state: parsers.FeedState, *, now: datetime.dat
                             external_id=found.external_id[:100])
         outage.full_clean()
         outage.save()
-        record("outage_detected", obj=outage, changes={"severity": outage.severity, "components": outage.components})
+        _step("outage_detected", outage, severity=outage.severity, components=outage.components)
         transaction.on_commit(lambda: notifications.to_supervisors(
             kind="outage_detected",
             message=_("Outage detected on the status feed of %(provider)s: %(title)s. Confirm or dismiss it.")
@@ -127,7 +133,7 @@ def apply_state(feed: StatusFeed, state: parsers.FeedState, *, now: datetime.dat
     if current is not None and current.proposed_end_at is None:
         current.proposed_end_at = rules.proposed_end(state, current.external_id, now)
         current.save()
-        record("outage_end_proposed", obj=current, changes={"proposed_end_at": current.proposed_end_at.isoformat()})
+        _step("outage_end_proposed", current, proposed_end_at=current.proposed_end_at.isoformat())
         transaction.on_commit(lambda: notifications.to_supervisors(
             kind="outage_end_proposed",
             message=_("The status feed of %(provider)s shows the outage as resolved. Confirm its end.")
@@ -166,7 +172,7 @@ def confirm(*, outage: LiveOutage, user: User) -> LiveOutage:
     _require(outage, OutageStatus.DRAFT)
     outage.status, outage.confirmed_by, outage.confirmed_at = OutageStatus.CONFIRMED, user, timezone.now()
     outage.save()
-    record("outage_confirmed", obj=outage, actor=user)
+    _step("outage_confirmed", outage, user)
     from outages.tasks import notify_firms
 
     transaction.on_commit(lambda: notify_firms.delay(outage.pk))
@@ -178,7 +184,7 @@ def dismiss(*, outage: LiveOutage, user: User) -> LiveOutage:
     _require(outage, OutageStatus.DRAFT, OutageStatus.CONFIRMED)
     outage.status = OutageStatus.DISMISSED
     outage.save()
-    record("outage_dismissed", obj=outage, actor=user)
+    _step("outage_dismissed", outage, user)
     return outage
 
 
@@ -194,7 +200,7 @@ def resolve(*, outage: LiveOutage, user: User, ended_at: datetime.datetime | Non
     outage.status, outage.ended_at = OutageStatus.RESOLVED, ended_at
     outage.full_clean()
     outage.save()
-    record("outage_resolved", obj=outage, actor=user, changes={"ended_at": ended_at.isoformat()})
+    _step("outage_resolved", outage, user, ended_at=ended_at.isoformat())
     return outage
 
 
@@ -254,7 +260,7 @@ def open_incident(*, response: OutageResponse, user: User) -> Incident:
         incident.affected_services.set(BusinessService.objects.for_org(org).filter(reference__in=references))
     response.incident = incident
     save_versioned(response, response.version)
-    record("outage_incident_opened", obj=response, actor=user, changes={"incident": incident.pk})
+    _step("outage_incident_opened", response, user, incident=incident.pk)
     return incident
 
 

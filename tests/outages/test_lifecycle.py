@@ -55,7 +55,7 @@ def test_a_major_outage_opens_one_draft_and_tells_the_supervisors(world, feed, f
     _poll(feed)
     assert LiveOutage.objects.count() == 1, "the same outage polled again is not a second draft"
     audit = AuditEvent.objects.across_firms(world.supervisor)
-    assert audit.filter(action="outage_detected", object_id=str(outage.pk)).exists()
+    assert audit.filter(action="transition", changes__action="outage_detected", object_id=str(outage.pk)).exists()
     with_regulator = Notification.objects.across_firms(world.supervisor).filter(kind="outage_detected")
     assert {n.recipient for n in with_regulator} == {world.supervisor, world.lead}
 
@@ -89,8 +89,8 @@ def test_the_whole_story_confirmed_firms_told_failed_over_resolved(world, feed, 
     outage.refresh_from_db()
     assert outage.status == OutageStatus.RESOLVED and outage.ended_at == outage.proposed_end_at
     audit = AuditEvent.objects.across_firms(world.supervisor)
-    actions = set(audit.filter(object_id=str(outage.pk), object_type="outages.LiveOutage")
-                  .values_list("action", flat=True))
+    actions = set(audit.filter(object_id=str(outage.pk), object_type="outages.LiveOutage", action="transition")
+                  .values_list("changes__action", flat=True))
     assert {"outage_detected", "outage_confirmed", "outage_end_proposed", "outage_resolved"} <= actions
 
 
@@ -133,7 +133,8 @@ def test_a_failing_feed_backs_off_and_is_unreachable_after_three_failures(world,
     assert error in feed.last_error
     assert waits == [120, 240, 480]
     assert feed.health == FeedHealth.UNREACHABLE
-    assert AuditEvent.objects.across_firms(world.supervisor).filter(action="status_feed_unreachable").count() == 1
+    assert AuditEvent.objects.across_firms(world.supervisor).filter(
+        action="transition", changes__action="status_feed_unreachable").count() == 1
     assert Notification.objects.across_firms(world.supervisor).filter(kind="status_feed_unreachable").exists()
     assert not services.due_feeds(now).filter(pk=feed.pk).exists()
 
