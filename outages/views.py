@@ -20,7 +20,9 @@ from market.labels import FLAG_LABELS, OUTCOME_LABELS, REASON_LABELS, VIA_LABELS
 from outages import export, rules, selectors, services
 from outages.forms import FeedForm, OutageEditForm, ResolveForm
 from outages.models import LiveOutage, OutageStatus, StatusFeed
+from reports.workbooks.labels import choice_labels
 from vendors import reporting
+from vendors.choices import Strategy, TestResult
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FINDINGS = {**FLAG_LABELS, "no_failover": _("declared tested failover, but no failover was reported")}
@@ -76,7 +78,11 @@ def _board_context(request, outage: LiveOutage) -> dict:
     return {"outage": outage, "entries": entries, "summary": selectors.summary(entries),
             "outcome_labels": OUTCOME_LABELS, "reason_labels": REASON_LABELS, "via_labels": VIA_LABELS,
             "verified": reporting.VERIFIED, "live": outage.is_open,
-            "refresh_seconds": settings.OUTAGE_BOARD_REFRESH_SECONDS}
+            "refresh_seconds": settings.OUTAGE_BOARD_REFRESH_SECONDS, **_labels()}
+
+
+def _labels() -> dict:
+    return {"strategy_labels": choice_labels(Strategy), "result_labels": choice_labels(TestResult)}
 
 
 @view_of(LiveOutage)
@@ -173,7 +179,7 @@ def outage_report(request, pk):
         response = HttpResponse(export.report_workbook(outage, rows, FINDINGS), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="outage-{outage.pk}-report.xlsx"'
         return response
-    return render(request, "outages/report.html", {"outage": outage, "rows": rows, "findings": FINDINGS})
+    return render(request, "outages/report.html", {"outage": outage, "rows": rows, "findings": FINDINGS, **_labels()})
 
 
 @supervisor_view
