@@ -125,6 +125,9 @@ class LiveOutage(AuditedModelMixin, models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     firms_notified_at = models.DateTimeField(_("firms notified at"), null=True, blank=True)
+    # Once resolved, the outage is also a market-wide event: a replayable scenario that firms' incidents name.
+    event = models.OneToOneField("vendors.OutageEvent", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="live_outage", verbose_name=_("market-wide outage"))
 
     class Meta:
         ordering = ["-detected_at", "-id"]

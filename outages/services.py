@@ -34,7 +34,7 @@ from outages.models import (
     StatusFeed,
 )
 from review import notifications
-from vendors.models import BusinessService, Incident, Vendor
+from vendors.models import BusinessService, Incident, OutageEvent, Vendor
 
 
 def _step(step: str, obj, actor=None, **changes) -> None:
@@ -199,9 +199,38 @@ def resolve(*, outage: LiveOutage, user: User, ended_at: datetime.datetime | Non
         raise ValidationError({"ended_at": _("The end cannot be in the future.")})
     outage.status, outage.ended_at = OutageStatus.RESOLVED, ended_at
     outage.full_clean()
+    outage.event = _record_event(outage)
     outage.save()
-    _step("outage_resolved", outage, user, ended_at=ended_at.isoformat())
+    _step("outage_resolved", outage, user, ended_at=ended_at.isoformat(), event=outage.event.pk)
+    _link_incidents(outage)
     return outage
+
+
+def _record_event(outage: LiveOutage) -> OutageEvent:
+    """The resolved outage as a market-wide event: a scenario the simulation replays, named by incidents."""
+    day = timezone.localtime(outage.started_at).date().isoformat()
+    provider = outage.provider
+    event = OutageEvent(
+        name=f"{provider.brand or provider.legal_name} outage, {day}"[:200],
+        name_ko=f"{provider.name_ko or provider.brand or provider.legal_name} 장애 ({day})"[:200],
+        provider=provider, started_at=outage.started_at, ended_at=outage.ended_at,
+        description=f"{outage.title}\n{', '.join(outage.components)}"[:2000],
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _link_incidents(outage: LiveOutage) -> None:
+    """Incidents the firms opened for this outage name the market-wide event (each in its own firm's scope)."""
+    rows = (OutageResponse.objects.across_firms(outage.confirmed_by).filter(outage=outage, incident__isnull=False)
+            .values_list("organization_id", "incident_id")) if outage.confirmed_by else []
+    for org_id, incident_id in list(rows):
+        with rls.on_behalf_of(org_id):
+            incident = Incident.objects.for_org(org_id).filter(pk=incident_id, outage_event__isnull=True).first()
+            if incident is not None:
+                incident.outage_event = outage.event
+                save_versioned(incident, incident.version)
 
 
 # --- telling the firms ---------------------------------------------------------------------------
@@ -251,6 +280,7 @@ def open_incident(*, response: OutageResponse, user: User) -> Incident:
         incident = Incident(
             organization=org, reference=reference, provider_id=outage.provider_id, vendor=vendor,
             started_at=outage.started_at, detected_at=outage.detected_at, ended_at=outage.ended_at,
+            outage_event=outage.event,
             customer_impact=_("%(provider)s outage: %(title)s") % {"provider": outage.provider,
                                                                    "title": outage.title},
         )

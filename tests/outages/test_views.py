@@ -108,6 +108,11 @@ def test_the_firm_opens_a_prefilled_incident_whose_report_clock_runs_from_detect
     officer.post(reverse("outages:my_response_incident", args=[response.pk]))
     assert Incident.objects.for_org(world.firm_a).count() == 1, "one click twice is still one incident"
 
+    services.resolve(outage=outage, user=world.lead, ended_at=timezone.now())
+    incident.refresh_from_db()
+    assert incident.outage_event == outage.event and outage.event.provider == cdn
+    assert outage.event.started_at == outage.started_at and outage.event.ended_at == outage.ended_at
+
 
 def test_failed_over_at_hh_mm_shows_on_the_board_at_once(world, outage):
     response = _response_of(world, outage, world.firm_a)
