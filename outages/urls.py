@@ -16,6 +16,7 @@ urlpatterns = [
     path("feeds/", views.feed_list, name="feed_list"),
     path("feeds/new/", views.feed_create, name="feed_create"),
     path("feeds/<int:pk>/", views.feed_edit, name="feed_edit"),
+    path("feeds/<int:pk>/poll/", views.feed_poll, name="feed_poll"),
     path("my/", views_firm.my_responses, name="my_responses"),
     path("my/<int:pk>/", views_firm.my_response, name="my_response"),
     path("my/<int:pk>/incident/", views_firm.my_response_incident, name="my_response_incident"),

@@ -214,3 +214,23 @@ def feed_edit(request, pk):
     except (StatusFeed.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     return _feed_form(request, feed)
+
+
+@view_of(StatusFeed)
+@supervisor_view
+def feed_poll(request, pk):
+    """A lead polls a feed now (beat does it every OUTAGE_FEED_POLL_SECONDS)."""
+    try:
+        feed = StatusFeed.objects.select_related("provider").get(pk=pk)
+    except (StatusFeed.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.is_lead_supervisor:
+        raise PermissionDenied
+    outcome = services.poll_feed(feed)
+    if outcome == "failed":
+        messages.error(request, _("The feed did not answer usably: %(error)s") % {"error": feed.last_error})
+    else:
+        messages.success(request, _("Feed polled."))
+    return redirect("outages:feed_list")

@@ -176,3 +176,17 @@ def test_the_board_reads_a_constant_number_of_queries(world, cdn, firms, django_
     client = client_for(world.supervisor)
     with django_assert_max_num_queries(20):
         assert client.get(reverse("outages:outage_board", args=[outage.pk])).status_code == 200
+
+
+def test_a_lead_polls_a_feed_now_and_a_supervisor_may_not(world, cdn, feed_server):
+    from tests.factories.outages import make_feed
+
+    feed = make_feed(cdn, url=feed_server.serve_fixture("/api/v2/summary.json", "statuspage_major_outage.json"))
+    url = reverse("outages:feed_poll", args=[feed.pk])
+    assert client_for(world.supervisor).post(url).status_code == 403
+    assert client_for(world.lead).get(url).status_code == 405
+    assert client_for(world.lead).post(url).status_code == 302
+    assert LiveOutage.objects.get().status == OutageStatus.DRAFT
+    feed_server.serve("/api/v2/summary.json", b"<html>", "text/html")
+    page = client_for(world.lead).post(url, follow=True).content.decode()
+    assert "expected JSON, got text/html" in page
