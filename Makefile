@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-services lint install install-dev catalogs migrate demo worker beat bench clean
+.PHONY: run test test-services lint install install-dev catalogs migrate demo demo-outage worker beat bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ demo: migrate
 run: demo
 	@echo "Backstop is starting at http://$(HOST)  (log in with one of the demo logins above)"
 	$(PY) manage.py runserver $(HOST)
+
+## A scripted CDN outage on the demo data (run while `make run` serves): the live impact board fills in
+demo-outage: install
+	$(PY) manage.py demo_cdn_outage
 
 ## Install and run the whole suite on the embedded default (SQLite, eager tasks)
 test: install-dev catalogs

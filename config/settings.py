@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "reports",
     "review",
     "market",
+    "outages",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "expire-exports-hourly": {"task": "reports.expire_exports", "schedule": 3600},
     "redispatch-exports": {"task": "reports.redispatch_exports", "schedule": 5 * 60},
 }
+# Providers' status feeds (outages app): beat looks every OUTAGE_FEED_POLL_SECONDS for feeds that are due;
+# a failing feed waits twice as long per failure in a row, at most OUTAGE_FEED_BACKOFF_MAX_SECONDS.
+OUTAGE_FEED_POLL_SECONDS = env_int("OUTAGE_FEED_POLL_SECONDS", 60)
+OUTAGE_FEED_TIMEOUT_SECONDS = env_int("OUTAGE_FEED_TIMEOUT_SECONDS", 10)
+OUTAGE_FEED_BACKOFF_MAX_SECONDS = env_int("OUTAGE_FEED_BACKOFF_MAX_SECONDS", 900)
+# The live impact board refreshes itself (htmx polling) this often while an outage is open.
+OUTAGE_BOARD_REFRESH_SECONDS = env_int("OUTAGE_BOARD_REFRESH_SECONDS", 10)
+# Where the demo's status feeds are served from (the app itself, under DEBUG: see outages/demo.py).
+OUTAGE_DEMO_FEED_BASE_URL = env_str("OUTAGE_DEMO_FEED_BASE_URL", "http://127.0.0.1:8000")
+CELERY_BEAT_SCHEDULE["poll-status-feeds"] = {"task": "outages.poll_feeds", "schedule": OUTAGE_FEED_POLL_SECONDS}
 # Export jobs: files are kept this long, then deleted (the job row stays as the record).
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)
 # A queued job not picked up after this long (broker was down) is dispatched again by beat.

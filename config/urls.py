@@ -22,6 +22,7 @@ urlpatterns = [
     path("exports/", include("reports.export_urls")),
     path("review/", include("review.urls")),
     path("market/", include("market.urls")),
+    path("outages/", include("outages.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/v1/me", MeView.as_view(), name="api-me"),

@@ -24,7 +24,7 @@ FIRM_USERS = [("admin", Role.FIRM_ADMIN), ("officer", Role.OFFICER), ("viewer", 
 REGULATOR_USERS = [("supervisor", Role.SUPERVISOR), ("lead", Role.LEAD_SUPERVISOR)]
 
 # Modules with a seed(world) function, run in this order after the organisations exist.
-DEMO_SEEDERS = ["vendors.demo", "compliance.demo", "reports.demo", "review.demo", "market.demo"]
+DEMO_SEEDERS = ["vendors.demo", "compliance.demo", "reports.demo", "review.demo", "market.demo", "outages.demo"]
 
 
 @dataclass

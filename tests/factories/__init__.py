@@ -10,7 +10,7 @@ TENANT_FACTORIES: dict = {}
 # Global (shared) models named in URLs: model -> function(created) where ``created`` maps the firm objects
 # already built for the same URL (so a requirement can be one of that assessment's requirements).
 GLOBAL_FACTORIES: dict = {}
-for _name in ("accounts", "vendors", "compliance", "reports", "review", "market"):
+for _name in ("accounts", "vendors", "compliance", "reports", "review", "market", "outages"):
     try:
         _module = importlib.import_module(f"tests.factories.{_name}")
     except ModuleNotFoundError as exc:
