@@ -48,7 +48,7 @@ class MeSerializer(core_fields.ModelSerializer):
 
 
 class MeView(BackstopAPIView):
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(responses=MeSerializer, summary="Who you are: your memberships and the active organisation")
     def get(self, request):
         return Response(MeSerializer(request.user, context={"request": request}).data)
 

@@ -191,7 +191,7 @@ class SinglePointOfFailureViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=s.SpofSerializer(many=True))
+    @extend_schema(responses=s.SpofListSerializer, summary="List the single points of failure")
     def list(self, request):
         findings = selectors.single_points_of_failure(request._request.organization)
         return Response({"count": len(findings), "results": s.SpofSerializer(findings, many=True).data},

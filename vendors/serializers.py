@@ -228,3 +228,10 @@ class SpofSerializer(serializers.Serializer):
     vendor_name = serializers.CharField()
     severity = serializers.CharField()
     reasons = SpofReasonSerializer(many=True)
+
+
+class SpofListSerializer(serializers.Serializer):
+    """The whole list at once (it is never long enough to page): how many, and each."""
+
+    count = serializers.IntegerField()
+    results = SpofSerializer(many=True)
