@@ -10,6 +10,7 @@ from accounts import active, rls
 from accounts.tenancy import TenantViewSetMixin
 from audit.context import AuditContext, _current
 from audit.middleware import client_ip
+from core.filters import BIGINT_MAX
 
 
 class ActiveOrganizationAPIMixin:
@@ -28,6 +29,9 @@ class ActiveOrganizationAPIMixin:
         super().perform_authentication(request)
         raw = request._request
         header = raw.META.get(active.HEADER)
+        if header is not None and not (header.isascii() and header.isdigit() and 0 < int(header) <= BIGINT_MAX):
+            # An organisation id or nothing: an empty or malformed header is not "my default firm".
+            raise exceptions.ValidationError({"X-Organization": [_("Enter a whole number.")]})
         requested = header or (raw.session.get(active.SESSION_KEY) if hasattr(raw, "session") else None)
         resolved = active.resolve(request.user, requested)
         if resolved.refused is not None and (header or request.method not in permissions.SAFE_METHODS):

@@ -1,8 +1,8 @@
 """What /api/schema/ says about every operation, so that a client generated from it meets the real API.
 
 * ``BackstopAutoSchema`` (DRF's DEFAULT_SCHEMA_CLASS): a tag per resource, a summary per operation, the view's
-  own description (never a base class's internal note), and the ``X-Organization`` header on every view that
-  reads it (core.api.ActiveOrganizationAPIMixin).
+  and the serializer's own description (never a base class's internal note), and the ``X-Organization``
+  header on every view that reads it (core.api.ActiveOrganizationAPIMixin).
 * ``postprocess`` (a drf-spectacular postprocessing hook): the error body of core.drf.error_handler on every
   operation for each error status the API answers with, and ``version`` required in the bodies of PUT and
   PATCH on versioned records (core.concurrency: an update names the version it edited).
@@ -13,9 +13,11 @@ from __future__ import annotations
 import copy
 import re
 
+from drf_spectacular.drainage import get_override
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+
+from core.filters import BIGINT_MAX
 
 ERROR_STATUSES = {
     "400": "The input is not valid: `error.fields` names each field and its messages.",
@@ -111,6 +113,23 @@ class BackstopAutoSchema(AutoSchema):
         plural = (segments[0] if segments else "").replace("-", " ")
         return _singular(plural), plural
 
+    def _is_list_view(self, serializer=None) -> bool:
+        # A "list" action answering one document (count and results, unpaged) is not an array of them.
+        if getattr(self.view, "schema_single_document", False):
+            return False
+        return super()._is_list_view(serializer)
+
+    def _map_basic_serializer(self, serializer, direction):
+        # A component's description is its serializer's own docstring: a base class's note on how it saves
+        # (core.serializer_fields.ModelSerializer, vendors.serializers.VersionedSerializer) is not the API's.
+        result = super()._map_basic_serializer(serializer, direction)
+        own = get_override(serializer, "description", None) or _own_doc(type(serializer))
+        if own:
+            result["description"] = own
+        else:
+            result.pop("description", None)
+        return result
+
     def get_tags(self) -> list[str]:
         segments = [s for s in self._tokenize_path() if s not in {"api", "v1"}]
         return segments[:1] or ["api"]
@@ -140,7 +159,7 @@ class BackstopAutoSchema(AutoSchema):
             parameters.append(
                 OpenApiParameter(
                     "X-Organization",
-                    OpenApiTypes.INT,
+                    {"type": "integer", "format": "int64", "minimum": 1, "maximum": BIGINT_MAX},
                     OpenApiParameter.HEADER,
                     required=False,
                     description="The id of the organisation to act for, among your own (see GET /api/v1/me). "

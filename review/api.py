@@ -29,7 +29,7 @@ class CommentSerializer(core_fields.ModelSerializer):
 class SubmissionSerializer(core_fields.ModelSerializer):
     firm = serializers.CharField(source="organization.name", read_only=True)
     status = serializers.CharField(source="assessment.status", read_only=True)
-    assignee = serializers.EmailField(source="assignee.email", read_only=True, default=None)
+    assignee = serializers.EmailField(source="assignee.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Submission

@@ -181,7 +181,9 @@ class IncidentSerializer(VersionedSerializer):
     provider = CatalogField()
     vendor = FirmPrimaryKeyField(Vendor, required=False, allow_null=True)
     affected_services = FirmPrimaryKeyField(BusinessService, many=True, required=False)
-    duration_minutes = serializers.IntegerField(read_only=True)
+    duration_minutes = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Null while the incident is open."
+    )
     create_fn = staticmethod(services.create_incident)
     update_fn = staticmethod(services.update_incident)
     instance_kwarg = "incident"

@@ -118,6 +118,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--max-examples", type=int, default=30, help="test cases per operation and phase")
     parser.add_argument("--workers", default="2")
+    parser.add_argument("--max-time", type=int, default=90, help="seconds per role (0: no limit)")
     parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated: officer,supervisor")
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the database and reports in this folder")
@@ -144,7 +145,8 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     server_log = (work / "server.log").open("w")
     server = subprocess.Popen(
-        [str(Path(PY).with_name("gunicorn")), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--timeout", "60"],
+        [str(Path(PY).with_name("gunicorn")), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4",
+         "--timeout", "60"],
         cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT,
     )
     failed = False
@@ -155,7 +157,8 @@ def main() -> int:
         for role, token in tokens.items():
             report = work / f"{role}.ndjson"
             command = [
-                ST, "--no-color", "run", f"{base}/api/schema/?format=json",
+                ST, "--no-color", "--config-file", str(Path(__file__).with_name("schemathesis.toml")),
+                "run", f"{base}/api/schema/?format=json",
                 "--url", base,
                 "--checks", "all",
                 "--phases", args.phases,
@@ -167,6 +170,10 @@ def main() -> int:
                 "--generation-database", "none",
                 "--suppress-health-check", "all",
                 "--warnings", "off",
+                # Revoking a token is tested in tests/accounts/test_api_tokens.py: here it would revoke the
+                # very token the run uses, and every later request would be a 401.
+                "--exclude-operation-id", "auth_tokens_destroy",
+                *(["--max-time", str(args.max_time)] if args.max_time else []),
                 *(["--seed", str(args.seed)] if args.seed is not None else []),
                 *args.extra,
             ]
