@@ -10,7 +10,6 @@ from accounts import active, rls
 from accounts.tenancy import TenantViewSetMixin
 from audit.context import AuditContext, _current
 from audit.middleware import client_ip
-from core.filters import BIGINT_MAX
 
 
 class ActiveOrganizationAPIMixin:
@@ -29,12 +28,11 @@ class ActiveOrganizationAPIMixin:
         super().perform_authentication(request)
         raw = request._request
         header = raw.META.get(active.HEADER)
-        if header is not None and not (header.isascii() and header.isdigit() and 0 < int(header) <= BIGINT_MAX):
-            # An organisation id or nothing: an empty or malformed header is not "my default firm".
-            raise exceptions.ValidationError({"X-Organization": [_("Enter a whole number.")]})
         requested = header or (raw.session.get(active.SESSION_KEY) if hasattr(raw, "session") else None)
         resolved = active.resolve(request.user, requested)
-        if resolved.refused is not None and (header or request.method not in permissions.SAFE_METHODS):
+        # A header that names no firm of the caller's, empty included, is refused: it never means "my default".
+        named_none = header is not None and not header.strip()
+        if named_none or (resolved.refused is not None and (header or request.method not in permissions.SAFE_METHODS)):
             # Never act for another firm than the one the caller named (a multi-firm auditor's script).
             raise exceptions.PermissionDenied(
                 _("You are not a member of the organisation named in X-Organization (or chosen in this session)."),
