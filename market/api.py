@@ -140,6 +140,13 @@ class SavedSimulationSerializer(core_fields.ModelSerializer):
         read_only_fields = ["id", "provider_ids", "scope", "created_by", "results", "created_at"]
 
 
+class SimulationShareSerializer(serializers.Serializer):
+    """Only sharing changes on a saved simulation, from the version you read (a stale one answers 409)."""
+
+    shared = serializers.BooleanField()
+    version = core_fields.BoundedIntegerField(min_value=1)
+
+
 class SavedSimulationViewSet(TenantModelViewSet):
     """Saved simulations of the active organisation: one's own, and colleagues' shared ones."""
 
@@ -174,14 +181,16 @@ class SavedSimulationViewSet(TenantModelViewSet):
         )
         return Response(self.get_serializer(sim).data, status=201)
 
+    @extend_schema(request=SimulationShareSerializer)
     def partial_update(self, request, *args, **kwargs):
         sim = self.get_object()
         shared = request.data.get("shared")
         if not isinstance(shared, bool):
             raise ValidationError({"shared": "Send shared: true or false (only sharing can be changed)."})
-        version = request.data.get("version")
+        body = SimulationShareSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         services.set_shared(simulation=sim, user=request.user, shared=shared,
-                            expected_version=int(version) if version is not None else None)
+                            expected_version=body.validated_data["version"])
         return Response(self.get_serializer(sim).data)
 
 

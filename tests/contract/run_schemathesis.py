@@ -118,7 +118,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--max-examples", type=int, default=30, help="test cases per operation and phase")
     parser.add_argument("--workers", default="2")
-    parser.add_argument("--max-time", type=int, default=90, help="seconds per role (0: no limit)")
+    parser.add_argument("--max-time", type=int, default=80, help="seconds per role (0: no limit)")
     parser.add_argument("--roles", default=",".join(ROLES), help="comma-separated: officer,supervisor")
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the database and reports in this folder")

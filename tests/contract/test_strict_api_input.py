@@ -64,3 +64,15 @@ def test_an_empty_second_factor_code_is_no_code(world, api_for):
     # The schema offers otp_code as optional text; "" is what a form sends for "none" and must not be a 400.
     response = api_for(world.a_officer).post("/api/v1/auth/tokens/", {"name": "ci", "otp_code": ""}, format="json")
     assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("version", ["abc", None, 0])
+def test_sharing_a_simulation_needs_a_whole_version(world, api_for, version):
+    from tests.factories.market import saved_simulation_for
+
+    simulation = saved_simulation_for(world.firm_a)
+    simulation.created_by = world.a_officer
+    simulation.save()
+    body = {"shared": True} if version is None else {"shared": True, "version": version}
+    response = api_for(world.a_officer).patch(f"/api/v1/market/simulations/{simulation.pk}/", body, format="json")
+    assert "version" in _fields(response)
