@@ -48,7 +48,7 @@ class MeSerializer(core_fields.ModelSerializer):
 
 
 class MeView(BackstopAPIView):
-    @extend_schema(responses=MeSerializer)
+    @extend_schema(responses=MeSerializer, summary="Who you are: your memberships and the active organisation")
     def get(self, request):
         return Response(MeSerializer(request.user, context={"request": request}).data)
 
@@ -77,7 +77,8 @@ class ApiTokenRequestSerializer(serializers.Serializer):
         min_value=1, max_value=api_tokens.MAX_LIFETIME_DAYS, default=api_tokens.DEFAULT_LIFETIME_DAYS
     )
     otp_code = serializers.CharField(
-        max_length=16, required=False, default="", help_text="Needed for supervisors, lead supervisors, firm admins."
+        max_length=16, required=False, default="", allow_blank=True,
+        help_text="Needed for supervisors, lead supervisors, firm admins.",
     )
 
 

@@ -15,7 +15,8 @@ import django_filters as df
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -31,6 +32,7 @@ from compliance.models import Answer, Assessment, Evidence, Finding, Framework, 
 from core.api import ActiveOrganizationAPIMixin, TenantModelViewSet
 from core.concurrency import ConcurrentEditError
 from core.filters import FilterSet, IdFilter
+from core.serializer_fields import IdField
 
 
 class FrameworkViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewSet):
@@ -192,7 +194,7 @@ class EvidenceViewSet(TenantModelViewSet):
     def perform_destroy(self, instance):
         evidence_service.delete_evidence(evidence=instance)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"], url_path="download", url_name="download")
     def download(self, request, pk=None):
         """Stream the file as an attachment (the firm's own users, any role); the download is audited."""
@@ -236,6 +238,12 @@ class FindingViewSet(TenantModelViewSet):
             )
         instance.delete()
 
+    @extend_schema(
+        request=inline_serializer("FindingSyncRequest", {"assessment": IdField()}),
+        responses=OpenApiResponse(
+            OpenApiTypes.OBJECT, description="How many automatic findings were created, updated and resolved."
+        ),
+    )
     @action(detail=False, methods=["post"], url_path="sync", url_name="sync")
     def sync(self, request):
         """Bring automatic findings up to date: ``{"assessment": id}`` (SPOFs too for a firm-wide one)."""

@@ -313,7 +313,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.openapi.BackstopAutoSchema",
     "EXCEPTION_HANDLER": "core.drf.error_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # The throttles' client address: the same trusted hops as audit.middleware.client_ip.
@@ -327,6 +327,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies apart from responses: read-only fields (id, created_at, ...) are not asked for, and
+    # strings that may not be blank say so (minLength 1).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The error body, the X-Organization header and `version` on updates: core.openapi.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.openapi.postprocess"],
     # Several models have a "status" or "kind": name each value list after what it is.
     "ENUM_NAME_OVERRIDES": {
         "TierEnum": "vendors.choices.Tier",
@@ -339,6 +344,8 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "compliance.choices.FindingStatus",
         "SubmissionDecisionEnum": "review.models.Decision",
         "ReviewDecisionEnum": [("accept", "accept"), ("request_changes", "request_changes")],
+        "SimulationScopeEnum": [("market", "market"), ("firm", "firm")],
+        "ScopeEnum": "compliance.choices.Scope",
     },
 }
 

@@ -30,7 +30,9 @@ class ActiveOrganizationAPIMixin:
         header = raw.META.get(active.HEADER)
         requested = header or (raw.session.get(active.SESSION_KEY) if hasattr(raw, "session") else None)
         resolved = active.resolve(request.user, requested)
-        if resolved.refused is not None and (header or request.method not in permissions.SAFE_METHODS):
+        # A header that names no firm of the caller's, empty included, is refused: it never means "my default".
+        named_none = header is not None and not header.strip()
+        if named_none or (resolved.refused is not None and (header or request.method not in permissions.SAFE_METHODS)):
             # Never act for another firm than the one the caller named (a multi-firm auditor's script).
             raise exceptions.PermissionDenied(
                 _("You are not a member of the organisation named in X-Organization (or chosen in this session)."),

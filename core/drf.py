@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -14,9 +15,50 @@ from core.concurrency import ConcurrentEditError
 from core.errors import DomainConflict
 
 
+def single_query_value(request, name: str) -> str | None:
+    """The one value of a query parameter, or None when absent. Given twice or given empty, it is an error
+    (400 naming it): DRF and django-filter would otherwise quietly pick the last value or ignore it."""
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1 or values[0] == "":
+        raise exceptions.ValidationError({name: [gettext("Enter a valid value.")]})
+    return values[0]
+
+
 class StandardPagination(PageNumberPagination):
+    """Pages of 50 by default. ``page`` and ``page_size`` outside their range are a 400 naming the parameter,
+    not silently replaced by the default (a client asking for 1,000 rows must learn it got 500)."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = single_query_value(request, self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        return self._whole(self.page_size_query_param, raw, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        raw = single_query_value(request, self.page_query_param)
+        if raw is None or raw in self.last_page_strings:
+            return raw or 1
+        return self._whole(self.page_query_param, raw, None)
+
+    @staticmethod
+    def _whole(name: str, raw: str, maximum: int | None) -> int:
+        try:
+            return forms.IntegerField(min_value=1, max_value=maximum).clean(raw)
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError({name: exc.messages}) from exc
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 def _field_messages(detail) -> dict:

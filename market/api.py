@@ -26,7 +26,7 @@ class ConcentrationViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
     audience = "supervisor"
     permission_classes = [permissions.IsAuthenticated, SupervisorsOnly]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Where the market's third-party risk concentrates")
     @method_decorator(analytic)
     def list(self, request):
         kind = request.query_params.get("kind", "")
@@ -54,6 +54,31 @@ class SimulationInput(serializers.Serializer):
     firm_kind = serializers.ChoiceField(choices=[k for k, _ in FIRM_KINDS], required=False, default="")
 
 
+class FailedProviderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class SimulationResultSerializer(serializers.Serializer):
+    """What a simulation answers (market.services.simulate_market / simulate_firm)."""
+
+    scope = serializers.ChoiceField(choices=["market", "firm"])
+    failed = FailedProviderSerializer(many=True)
+    duration_minutes = serializers.IntegerField()
+    traffic_share_pct = serializers.IntegerField()
+    expected = serializers.DictField(
+        child=serializers.FloatField(), help_text="Services per outcome expected at this traffic share."
+    )
+    computed_at = serializers.DateTimeField()
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Services per outcome.")
+    totals = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()), help_text="Per firm kind, services per outcome."
+    )
+    breaching = serializers.ListField(child=serializers.DictField(), help_text="Firms with a service lost beyond RTO.")
+    services = serializers.ListField(child=serializers.DictField(), help_text="Each affected service, with reasons.")
+    services_total = serializers.IntegerField()
+
+
 def _run(request, data: dict, full: bool = False) -> dict:
     failed = services.failed_providers(organization=getattr(request._request, "organization", None),
                                        provider_ids=data["providers"], category=data["category"],
@@ -72,7 +97,8 @@ def _run(request, data: dict, full: bool = False) -> dict:
 class SimulateViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
     """POST market/simulate/: supervisors over every firm's latest submission; a firm over its live register."""
 
-    @extend_schema(request=SimulationInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request=SimulationInput, responses={200: SimulationResultSerializer},
+                   summary="Simulate a provider outage")
     def create(self, request):
         data = SimulationInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,7 +114,7 @@ class IncidentAnalysisViewSet(ActiveOrganizationAPIMixin, mixins.RetrieveModelMi
     filter_backends: list = []
     serializer_class = serializers.Serializer  # the answer is a computed document, described below
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=OpenApiTypes.OBJECT, summary="One market-wide outage across the firms it hit")
     def retrieve(self, request, *args, **kwargs):
         from market.views import incident_analysis
 
@@ -112,6 +138,13 @@ class SavedSimulationSerializer(core_fields.ModelSerializer):
                   "scope", "created_by",
                   "shared", "results", "version", "created_at", "providers", "firm_kind"]
         read_only_fields = ["id", "provider_ids", "scope", "created_by", "results", "created_at"]
+
+
+class SimulationShareSerializer(serializers.Serializer):
+    """Only sharing changes on a saved simulation, from the version you read (a stale one answers 409)."""
+
+    shared = serializers.BooleanField()
+    version = core_fields.BoundedIntegerField(min_value=1)
 
 
 class SavedSimulationViewSet(TenantModelViewSet):
@@ -148,14 +181,16 @@ class SavedSimulationViewSet(TenantModelViewSet):
         )
         return Response(self.get_serializer(sim).data, status=201)
 
+    @extend_schema(request=SimulationShareSerializer)
     def partial_update(self, request, *args, **kwargs):
         sim = self.get_object()
         shared = request.data.get("shared")
         if not isinstance(shared, bool):
             raise ValidationError({"shared": "Send shared: true or false (only sharing can be changed)."})
-        version = request.data.get("version")
+        body = SimulationShareSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         services.set_shared(simulation=sim, user=request.user, shared=shared,
-                            expected_version=int(version) if version is not None else None)
+                            expected_version=body.validated_data["version"])
         return Response(self.get_serializer(sim).data)
 
 

@@ -39,8 +39,8 @@ class RegisterImportViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
     permission_classes = [permissions.IsAuthenticated, CanEditFirm]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": RegisterImportSerializer}, responses={200: OpenApiTypes.OBJECT,
-                   400: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT})
+    @extend_schema(request={"multipart/form-data": RegisterImportSerializer}, responses={200: OpenApiTypes.OBJECT},
+                   summary="Import a register workbook (a dry run unless told otherwise)")
     def create(self, request):
         form = RegisterImportSerializer(data=request.data)
         form.is_valid(raise_exception=True)

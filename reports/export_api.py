@@ -75,6 +75,7 @@ class ExportJobViewSet(ActiveOrganizationAPIMixin, TenantViewSetMixin, mixins.Li
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): bytes})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
+        """Download a finished export's workbook."""
         return download_response(request, self.get_object())
 
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -29,7 +29,7 @@ class CommentSerializer(core_fields.ModelSerializer):
 class SubmissionSerializer(core_fields.ModelSerializer):
     firm = serializers.CharField(source="organization.name", read_only=True)
     status = serializers.CharField(source="assessment.status", read_only=True)
-    assignee = serializers.EmailField(source="assignee.email", read_only=True, default=None)
+    assignee = serializers.EmailField(source="assignee.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Submission
@@ -91,9 +91,29 @@ class FirmSubmissionViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
 
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        """Withdraw a submission before it is decided."""
         submission = self.get_object()
         services.withdraw(assessment=submission.assessment, actor=request.user, role=request.role)
         return Response(SubmissionSerializer(submission).data)
+
+
+class RequirementChangeSerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    before = serializers.CharField(allow_null=True, help_text="The answer before; null when the item is new.")
+    after = serializers.CharField(allow_null=True, help_text="The answer now; null when the item was removed.")
+    comment_changed = serializers.BooleanField()
+    evidence_added = serializers.ListField(child=serializers.CharField())
+    evidence_removed = serializers.ListField(child=serializers.CharField())
+
+
+class SubmissionDiffSerializer(serializers.Serializer):
+    """Between a submission and the firm's previous one; without a previous one, no changes and nulls."""
+
+    changes = RequirementChangeSerializer(many=True)
+    score_before = serializers.CharField(allow_null=True)
+    score_after = serializers.CharField(allow_null=True)
+    rating_before = serializers.CharField(allow_null=True)
+    rating_after = serializers.CharField(allow_null=True)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -105,6 +125,10 @@ class AssignSerializer(serializers.Serializer):
     assignee = core_fields.IdField()
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List the review queue"),
+    retrieve=extend_schema(summary="Get one submission in the review queue"),
+)
 class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewSet):
     """Supervisors: every firm's submitted assessments (never drafts), and the review steps."""
 
@@ -135,11 +159,13 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
     @extend_schema(request=None, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
+        """Claim a submission for your own review."""
         return self._step(request, lambda s: services.claim(submission=s, actor=request.user, role=request.role))
 
     @extend_schema(request=AssignSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
+        """Assign a submission to a supervisor."""
         data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         staff = Membership.objects.regulator_staff().filter(user_id=data.validated_data["assignee"]).first()
@@ -153,6 +179,7 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
     @extend_schema(request=CommentSerializer, responses=CommentSerializer)
     @action(detail=True, methods=["post"])
     def comments(self, request, pk=None):
+        """Comment on a submission, optionally on one requirement."""
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         note = services.comment(
@@ -167,6 +194,7 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
     @extend_schema(request=DecisionSerializer, responses=SubmissionSerializer)
     @action(detail=True, methods=["post"])
     def decision(self, request, pk=None):
+        """Accept a submission or request changes."""
         data = DecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._step(
@@ -174,21 +202,17 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
             lambda s: services.decide(submission=s, actor=request.user, role=request.role, **data.validated_data),
         )
 
+    @extend_schema(responses=SubmissionDiffSerializer)
     @action(detail=True, methods=["get"])
     def diff(self, request, pk=None):
+        """What changed since the firm's previous submission of the same assessment."""
         submission = self.get_object()
         if not submission.previous_id:
-            return Response({"changes": []})
+            body = {"changes": [], "score_before": None, "score_after": None, "rating_before": None,
+                    "rating_after": None}
+            return Response(SubmissionDiffSerializer(body).data)
         d = diff_snapshots(services.submission_document(submission.previous), services.submission_document(submission))
-        return Response(
-            {
-                "changes": [c.__dict__ for c in d.changes],
-                "score_before": d.score_before,
-                "score_after": d.score_after,
-                "rating_before": d.rating_before,
-                "rating_after": d.rating_after,
-            }
-        )
+        return Response(SubmissionDiffSerializer(d).data)
 
 
 class NotificationSerializer(core_fields.ModelSerializer):
@@ -206,6 +230,7 @@ class NotificationViewSet(TenantReadOnlyViewSet):
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
+        """Mark a notification read."""
         from django.utils import timezone
 
         note = self.get_object()

@@ -81,7 +81,7 @@ class FailoverTestViewSet(_VersionedDestroyMixin, TenantModelViewSet):
     search_fields = ["scenario", "notes"]
     ordering_fields = ["tested_on", "result", "achieved_recovery_minutes"]
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"], url_path="evidence", url_name="evidence")
     def evidence(self, request, pk=None):
         """Download the evidence file (the firm's own users only; the download is audited)."""
@@ -190,8 +190,9 @@ class SinglePointOfFailureViewSet(ActiveOrganizationAPIMixin, viewsets.ViewSet):
     """The active firm's single points of failure, with their reasons (regulation.md §5.3)."""
 
     permission_classes = [permissions.IsAuthenticated]
+    schema_single_document = True  # core.openapi: the list answers {count, results}, not an array
 
-    @extend_schema(responses=s.SpofSerializer(many=True))
+    @extend_schema(responses=s.SpofListSerializer, summary="List the single points of failure")
     def list(self, request):
         findings = selectors.single_points_of_failure(request._request.organization)
         return Response({"count": len(findings), "results": s.SpofSerializer(findings, many=True).data},

@@ -181,7 +181,9 @@ class IncidentSerializer(VersionedSerializer):
     provider = CatalogField()
     vendor = FirmPrimaryKeyField(Vendor, required=False, allow_null=True)
     affected_services = FirmPrimaryKeyField(BusinessService, many=True, required=False)
-    duration_minutes = serializers.IntegerField(read_only=True)
+    duration_minutes = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Null while the incident is open."
+    )
     create_fn = staticmethod(services.create_incident)
     update_fn = staticmethod(services.update_incident)
     instance_kwarg = "incident"
@@ -228,3 +230,10 @@ class SpofSerializer(serializers.Serializer):
     vendor_name = serializers.CharField()
     severity = serializers.CharField()
     reasons = SpofReasonSerializer(many=True)
+
+
+class SpofListSerializer(serializers.Serializer):
+    """The whole list at once (it is never long enough to page): how many, and each."""
+
+    count = serializers.IntegerField()
+    results = SpofSerializer(many=True)
