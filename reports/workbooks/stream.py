@@ -31,7 +31,7 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import tostring
 
-from reports.workbooks.cells import needs_quoting, safe_value
+from reports.workbooks.cells import FORMULA_PREFIXES, ILLEGAL_XML, SKIPPED_LEADING, needs_quoting, safe_value
 
 # A cell maker turns one value and its row number (as text) into the cell's XML ("" for no cell).
 CellMaker = Callable[[Any, str], str]
@@ -39,6 +39,7 @@ CellMaker = Callable[[Any, str], str]
 _HEAD = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
          f'<worksheet xmlns="{SHEET_MAIN_NS}">').encode()
 _FLUSH_ROWS = 500
+_RISKY_FIRST = frozenset(FORMULA_PREFIXES) | frozenset(SKIPPED_LEADING)
 
 
 class StreamedSheetWriter(WorksheetWriter):
@@ -156,17 +157,21 @@ def text_maker(ws, column: int, **style: Any) -> CellMaker:
         (True, True): f'"{quoted} t="inlineStr"><is><t xml:space="preserve">',
     }
     start = f'<c r="{letter}'
+    illegal_sub = ILLEGAL_XML.sub
     other = fallback_cell(ws, column, **style)
 
     def make(value: Any, row: str) -> str:
         if value is None or value == "":
             return ""
-        cleaned = safe_value(value)
+        cleaned = illegal_sub("", value) if type(value) is str else safe_value(value)
         if not isinstance(cleaned, str):
             return other(cleaned, row)
         if not cleaned:
             return ""
-        middle = middles[needs_quoting(cleaned), cleaned != cleaned.strip()]
+        first = cleaned[0]
+        # needs_quoting() only when the first character could start (or hide) a formula.
+        quoted = first in _RISKY_FIRST and needs_quoting(cleaned)
+        middle = middles[quoted, first.isspace() or cleaned[-1].isspace()]
         return f"{start}{row}{middle}{_escape(cleaned)}</t></is></c>"
 
     return make
@@ -174,6 +179,7 @@ def text_maker(ws, column: int, **style: Any) -> CellMaker:
 
 # The value types a number or date column writes itself; anything else goes through openpyxl.
 _NUMBERS = (int, float, Decimal)
+_INFINITE = (float("inf"), float("-inf"))
 
 
 def formatted_maker(ws, column: int, number_format: str) -> CellMaker:
@@ -193,7 +199,7 @@ def formatted_maker(ws, column: int, number_format: str) -> CellMaker:
         if kind is bool:
             return f"{head}{row}{bool_mid}{int(value)}</v></c>"
         if kind in _NUMBERS:
-            if value != value or value in (float("inf"), float("-inf")):
+            if value != value or value in _INFINITE:
                 return other(value, row)
             return f"{head}{row}{number_mid}{_number(value)}</v></c>"
         if kind is datetime.date or (kind is datetime.datetime and value.tzinfo is None):
