@@ -64,6 +64,8 @@ class StreamedSheetWriter(WorksheetWriter):
             try:
                 while True:
                     element = yield
+                    if element is True:  # WriteOnlyWorksheet.append asking for the stream
+                        raise TypeError("a SheetWriter sheet takes its rows through SheetWriter.append")
                     if element is not None:
                         fh.write(tostring(element))
             except GeneratorExit:

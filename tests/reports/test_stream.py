@@ -130,3 +130,10 @@ def test_a_sheet_without_rows_is_still_a_valid_sheet():
     sheet = SheetWriter(wb, "Empty", [Column("A")], header_row=False)
     sheet.close()
     assert list(load_workbook(io.BytesIO(_save(wb))).worksheets[0].iter_rows()) == []
+
+
+def test_rows_appended_past_the_sheet_writer_are_refused_not_written_out_of_order():
+    wb = Workbook(write_only=True)
+    sheet = SheetWriter(wb, "Data", [Column("A")])
+    with pytest.raises(TypeError):
+        sheet.ws.append(["=1+1"])
