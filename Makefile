@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test test-services lint install install-dev catalogs migrate demo demo-outage worker beat bench clean
+.PHONY: run test test-services lint install install-dev catalogs migrate demo demo-outage worker beat bench bench-deps clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,7 +59,13 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A config beat -l info
 
-bench: install-dev
+var/bench-site/.installed: requirements-bench.txt | $(VENV)/bin/python
+	$(PIP) install --quiet --target var/bench-site -r requirements-bench.txt
+	touch $@
+
+bench-deps: var/bench-site/.installed
+
+bench: install-dev bench-deps
 	$(PY) bench/run_all.py
 
 clean:

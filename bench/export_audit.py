@@ -1,13 +1,20 @@
 """Benchmark: the audit workbook of a large firm, against raw openpyxl write-only writing the same cells.
 
-    .venv/bin/python bench/export_audit.py            # 1x and 2x, fresh SQLite databases under /tmp
-    .venv/bin/python bench/export_audit.py --scale 1  # one size only
+    make bench-deps                                   # lxml and xlsxwriter into var/bench-site (not the venv)
+    .venv/bin/python bench/export_audit.py            # 1x and 2x, 3 repeats, fresh SQLite databases under /tmp
+    .venv/bin/python bench/export_audit.py --scale 1 --repeats 5
     DATABASE_URL=postgres://... .venv/bin/python bench/export_audit.py --scale 1   # on PostgreSQL (adds rows!)
 
 1x = 2,000 vendors, 500 services, 5,000 dependencies (4,000 with a measure, 3,000 tested), a 300-requirement
 assessment (synthetic framework, every requirement answered), 50,000 audit events on the assessment's answers
 (all of them land in the Audit trail sheet). Data is written with bulk_create. Each measurement runs in a
 fresh interpreter so that peak RSS (ru_maxrss) is the export's own, not the data builder's.
+
+Sides, each repeat running all of them one after the other: our export (reads the database, writes every
+style, the chart, filters); raw openpyxl write-only replaying the same cell values and number formats; the
+same two with openpyxl on lxml (OPENPYXL_LXML=True, lxml from var/bench-site); xlsxwriter constant_memory
+replaying the same cells (the floor). Wall and CPU time (process_time) are both printed: on a shared machine
+the CPU time is the steadier figure.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import json
 import os
 import pickle
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -158,23 +166,31 @@ def measure_export(ids: dict, out: str) -> dict:
 
     org = Organization.objects.get(pk=ids["organization"])
     user = User.objects.get(pk=ids["user"])
-    # Timed without tracemalloc (it slows every allocation several-fold); a second build measures
-    # the Python-heap peak.
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with translation.override("en"):
         rows = build_audit_workbook(org, ids["assessment"], out, generated_by=user)
-    wall = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"wall_s": time.perf_counter() - start, "cpu_s": time.process_time() - cpu, "rows": rows}
+
+
+def measure_heap(ids: dict, out: str) -> dict:
+    """The Python-heap peak of one export (tracemalloc slows every allocation, so never timed)."""
+    from django.utils import translation
+
+    from accounts.models import Organization, User
+    from reports.workbooks.audit import build_audit_workbook
+
+    org = Organization.objects.get(pk=ids["organization"])
+    user = User.objects.get(pk=ids["user"])
     tracemalloc.start()
     with translation.override("en"):
-        build_audit_workbook(org, ids["assessment"], out + ".traced", generated_by=user)
-    _, traced_peak = tracemalloc.get_traced_memory()
+        build_audit_workbook(org, ids["assessment"], out, generated_by=user)
+    _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"wall_s": wall, "rows": rows, "rss_after_timed_mb": rss, "traced_peak_mb": traced_peak / 2**20}
+    return {"traced_peak_mb": peak / 2**20}
 
 
 def dump_cells(xlsx: str, cells_path: str) -> None:
-    """The exact cells of our workbook (values and number formats), for the raw writer to replay."""
+    """The exact cells of our workbook (values and number formats), for the raw writers to replay."""
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx, read_only=True)
@@ -184,13 +200,13 @@ def dump_cells(xlsx: str, cells_path: str) -> None:
 
 
 def measure_raw(cells_path: str, out: str) -> dict:
-    """The floor: openpyxl write-only writing the same cells, date/number formats included, nothing else."""
+    """A floor: openpyxl write-only writing the same cells, date/number formats included, nothing else."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     with open(cells_path, "rb") as fh:
         sheets = pickle.load(fh)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     wb = Workbook(write_only=True)
     for title, rows in sheets:
         ws = wb.create_sheet(title)
@@ -205,32 +221,88 @@ def measure_raw(cells_path: str, out: str) -> dict:
                     values.append(value)
             ws.append(values)
     wb.save(out)
-    return {"wall_s": time.perf_counter() - start}
+    return {"wall_s": time.perf_counter() - start, "cpu_s": time.process_time() - cpu}
 
 
-def _child(mode: str, var_dir: str, *args: str) -> dict:
+def measure_xlsxwriter(cells_path: str, out: str) -> dict:
+    """The lowest floor: xlsxwriter in constant-memory mode writing the same cells and number formats."""
+    import datetime
+
+    import xlsxwriter
+
+    with open(cells_path, "rb") as fh:
+        sheets = pickle.load(fh)
+    start, cpu = time.perf_counter(), time.process_time()
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True})
+    formats: dict = {}
+    for title, rows in sheets:
+        ws = wb.add_worksheet(title)
+        write_string, write_number, write_datetime = ws.write_string, ws.write_number, ws.write_datetime
+        for r, row in enumerate(rows):
+            for c, (value, fmt) in enumerate(row):
+                if value is None:
+                    continue
+                style = None
+                if fmt != "General":
+                    style = formats.get(fmt) or formats.setdefault(fmt, wb.add_format({"num_format": fmt}))
+                if isinstance(value, str):
+                    write_string(r, c, value, style)
+                elif isinstance(value, (datetime.date, datetime.datetime)):
+                    write_datetime(r, c, value, style)
+                else:
+                    write_number(r, c, value, style)
+    wb.close()
+    return {"wall_s": time.perf_counter() - start, "cpu_s": time.process_time() - cpu}
+
+
+BENCH_SITE = ROOT / "var" / "bench-site"  # lxml and xlsxwriter, for the benchmark only (make bench-deps)
+
+
+def _child(mode: str, var_dir: str, *args: str, lxml: bool = False) -> dict:
+    env = dict(os.environ, OPENPYXL_LXML="True" if lxml else "False")
+    if mode in ("xlsxwriter",) or lxml:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH_SITE), env.get("PYTHONPATH")]))
     cmd = [sys.executable, __file__, "--child", mode, "--var-dir", var_dir, *args]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
+    result = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT, env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def run(scale: int) -> dict:
+def run(scale: int, repeats: int) -> dict:
+    """Ours and the floors side by side: each repeat runs every side once, one after the other, in
+    fresh processes, so a busy moment of the machine hits all of them; medians over the repeats."""
     var_dir = tempfile.mkdtemp(prefix=f"backstop-bench-{scale}x-")
-    ids = _child("build", var_dir, "--scale", str(scale))
+    ids = json.dumps(_child("build", var_dir, "--scale", str(scale)))
     ours = str(Path(var_dir) / "audit.xlsx")
-    raw = str(Path(var_dir) / "raw.xlsx")
     cells = str(Path(var_dir) / "cells.pickle")
-    export = _child("export", var_dir, "--ids", json.dumps(ids), "--out", ours)
+    first = _child("export", var_dir, "--ids", ids, "--out", ours)
     _child("dump", var_dir, "--out", ours, "--cells", cells)
-    floor = _child("raw", var_dir, "--cells", cells, "--out", raw)
-    return {"scale": scale, **{f"export_{k}": v for k, v in export.items()},
-            "raw_wall_s": floor["wall_s"], "ratio": export["wall_s"] / floor["wall_s"],
+    extras = BENCH_SITE.is_dir()
+    sides = [("ours", "export", False), ("raw", "raw", False)]
+    if extras:
+        sides += [("ours_lxml", "export", True), ("raw_lxml", "raw", True), ("xlsxwriter", "xlsxwriter", False)]
+    times: dict[str, list[float]] = {name: [] for name, _m, _l in sides}
+    cpu: dict[str, list[float]] = {name: [] for name, _m, _l in sides}
+    rss: dict[str, list[float]] = {name: [] for name, _m, _l in sides}
+    for _ in range(repeats):
+        for name, mode, lxml in sides:
+            out = str(Path(var_dir) / f"{name}.xlsx")
+            args = ["--ids", ids, "--out", out] if mode == "export" else ["--cells", cells, "--out", out]
+            result = _child(mode, var_dir, *args, lxml=lxml)
+            times[name].append(result["wall_s"])
+            cpu[name].append(result["cpu_s"])
+            rss[name].append(result["peak_rss_mb"])
+    heap = _child("heap", var_dir, "--ids", ids, "--out", str(Path(var_dir) / "traced.xlsx"))
+    med = {name: statistics.median(values) for name, values in times.items()}
+    med_cpu = {name: statistics.median(values) for name, values in cpu.items()}
+    return {"scale": scale, "rows": first["rows"], "times": times, "median": med, "cpu": cpu, "median_cpu": med_cpu,
+            "peak_rss_mb": max(rss["ours"]), "traced_peak_mb": heap["traced_peak_mb"],
             "file_mb": Path(ours).stat().st_size / 2**20}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, action="append")
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--child")
     parser.add_argument("--var-dir")
     parser.add_argument("--ids")
@@ -243,22 +315,37 @@ def main() -> None:
             result = build(args.scale[0])
         elif args.child == "export":
             result = measure_export(json.loads(args.ids), args.out)
+        elif args.child == "heap":
+            result = measure_heap(json.loads(args.ids), args.out)
         elif args.child == "dump":
             dump_cells(args.out, args.cells)
             result = {}
+        elif args.child == "xlsxwriter":
+            result = measure_xlsxwriter(args.cells, args.out)
         else:
             result = measure_raw(args.cells, args.out)
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
-    print(f"{'scale':>5} {'rows':>8} {'export s':>9} {'raw s':>7} {'ratio':>6} {'peak RSS MB':>12} "
-          f"{'py peak MB':>11} {'file MB':>8}")
+    if not BENCH_SITE.is_dir():
+        print(f"# {BENCH_SITE} missing (make bench-deps): lxml and xlsxwriter sides skipped")
     for scale in args.scale or [1, 2]:
-        r = run(scale)
-        print(f"{r['scale']:>4}x {r['export_rows']:>8} {r['export_wall_s']:>9.2f} {r['raw_wall_s']:>7.2f} "
-              f"{r['ratio']:>6.2f} {r['export_rss_after_timed_mb']:>12.1f} {r['export_traced_peak_mb']:>11.1f} "
-              f"{r['file_mb']:>8.1f}", flush=True)
-
+        r = run(scale, args.repeats)
+        med, cpu = r["median"], r["median_cpu"]
+        print(f"\n{r['scale']}x: {r['rows']} rows, {args.repeats} repeats, file {r['file_mb']:.1f} MB, "
+              f"peak RSS {r['peak_rss_mb']:.1f} MB, Python heap peak {r['traced_peak_mb']:.1f} MB")
+        print(f"{'side':<12} {'wall s':>7} {'CPU s':>7}  wall runs / CPU runs")
+        for name in r["times"]:
+            print(f"{name:<12} {med[name]:>7.2f} {cpu[name]:>7.2f}  "
+                  + " ".join(f"{v:.2f}" for v in r["times"][name]) + " / "
+                  + " ".join(f"{v:.2f}" for v in r["cpu"][name]))
+        pairs = [("ours / raw openpyxl, neither with lxml", "ours", "raw")]
+        if "raw_lxml" in med:
+            pairs += [("ours / raw openpyxl, both with lxml", "ours_lxml", "raw_lxml"),
+                      ("ours (no lxml) / raw openpyxl with lxml", "ours", "raw_lxml"),
+                      ("ours / xlsxwriter constant_memory", "ours", "xlsxwriter")]
+        for text, a, b in pairs:
+            print(f"ratio {text:<42} wall {med[a] / med[b]:.2f}  CPU {cpu[a] / cpu[b]:.2f}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -13,21 +13,19 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.workbooks import styles
-from reports.workbooks.cells import needs_quoting, safe_cell, safe_value
+from reports.workbooks import stream, styles
+from reports.workbooks.cells import safe_cell
 from reports.workbooks.labels import label
 
 # Conditional colours: ratings A..D and red flags (SPOF, failed test). Rules are attached to the
@@ -153,7 +151,11 @@ def wrapped_height(text: str, width: float) -> float:
 
 
 class SheetWriter:
-    """Streams one sheet: header row (frozen, filtered, styled), then typed rows."""
+    """Streams one sheet: header row (frozen, filtered, styled), then typed rows.
+
+    Rows are serialised by ``reports.workbooks.stream`` as they come (one string per cell, one style per
+    column), openpyxl writes the rest of the sheet and the package.
+    """
 
     def __init__(self, wb: Workbook, title: str, columns: list[Column], progress: Progress | None = None,
                  header_row: bool = True):
@@ -165,46 +167,57 @@ class SheetWriter:
         styles.set_widths(self.ws, [c.width or _KIND_WIDTH.get(c.kind, "short") for c in columns])
         print_setup(self.ws, title_rows=1 if header_row else 0)
         if header_row:
-            # Must be set before the first row: write-only sheets write their views up front.
+            # Must be set before the sheet's writer starts: it writes the views ahead of the rows.
             self.ws.freeze_panes = "A2"
-            self.ws.append(safe_cell(self.ws, timed_header(c.header) if c.kind == "datetime" else label(c.header),
-                                     **styles.header_style()) for c in columns)
-            self.rows = 1
-        self._makers = [self._maker(c) for c in columns]
+        self._writer = stream.StreamedSheetWriter(self.ws)
+        if header_row:
+            header = [stream.text_maker(self.ws, index, **styles.header_style())
+                      for index in range(1, len(columns) + 1)]
+            self._write((timed_header(c.header) if c.kind == "datetime" else label(c.header) for c in columns),
+                        header)
+        self._makers = [self._maker(c, index) for index, c in enumerate(columns, start=1)]
 
-    def _maker(self, column: Column) -> Callable[[Any], Any]:
-        """The converter of one column, built once: it shares one style array between all the
-        column's cells instead of setting font/alignment/number format (each a style-table lookup)
-        on every cell; text still goes through ``safe_value``."""
+    def _maker(self, column: Column, index: int) -> stream.CellMaker:
+        """The converter of one column, built once: its letter, style and kind are known before the first row."""
         ws = self.ws
         if column.kind == "long":
-            return _long_maker(ws)
+            return stream.text_maker(ws, index, alignment=styles.WRAP)
         if column.kind == "date":
-            return _formatted_maker(ws, styles.DATE_FORMAT)
+            return stream.formatted_maker(ws, index, styles.DATE_FORMAT)
         if column.kind == "datetime":
-            return _datetime_maker(ws)
+            return stream.datetime_maker(ws, index, styles.DATETIME_FORMAT)
         if column.kind == "int":
-            return _formatted_maker(ws, styles.INTEGER_FORMAT)
+            return stream.formatted_maker(ws, index, styles.INTEGER_FORMAT)
         if column.kind == "number":
-            return _formatted_maker(ws, "0.0")
-        return _text_maker(ws)
+            return stream.formatted_maker(ws, index, "0.0")
+        return stream.text_maker(ws, index)
+
+    def _write(self, values: Iterable[Any], makers: list[stream.CellMaker]) -> None:
+        self.rows += 1
+        row = str(self.rows)
+        cells = "".join([make(v, row) for make, v in zip(makers, values, strict=True)])
+        self._writer.write_row_xml(f'<row r="{row}">{cells}</row>')
 
     def append(self, values: Iterable[Any]) -> None:
-        self.ws.append([make(v) for make, v in zip(self._makers, values, strict=True)])
-        self.rows += 1
+        self._write(values, self._makers)
         if self.progress is not None:
             self.progress.tick()
 
     def append_all(self, rows: Iterable[Iterable[Any]]) -> None:
         # append() inlined, with the lookups hoisted out of the loop: this runs once per data row.
-        append, makers, tick = self.ws.append, self._makers, self.progress.tick if self.progress else None
-        count = 0
-        for values in rows:
-            append([make(v) for make, v in zip(makers, values, strict=True)])
-            count += 1
-            if tick is not None:
-                tick()
-        self.rows += count
+        makers, write = self._makers, self._writer.write_row_xml
+        tick = self.progress.tick if self.progress else None
+        number = self.rows
+        try:
+            for values in rows:
+                number += 1
+                row = str(number)
+                cells = "".join([make(v, row) for make, v in zip(makers, values, strict=True)])
+                write(f'<row r="{row}">{cells}</row>')
+                if tick is not None:
+                    tick()
+        finally:
+            self.rows = number
 
     def close(self) -> None:
         """Filter and conditional colours over the written range (written at the end of the sheet)."""
@@ -228,98 +241,6 @@ class SheetWriter:
 
 def _excel_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
-
-
-# openpyxl's own value → cell type mapping for the non-text values our columns hold.
-_DATA_TYPES = {int: "n", float: "n", Decimal: "n", bool: "b", datetime.datetime: "d", datetime.date: "d"}
-
-
-def _style_of(ws, **style: Any) -> StyleArray:
-    """The style array a cell gets when ``style`` (font, alignment, number_format...) is set on it."""
-    template = WriteOnlyCell(ws)
-    for name, attr in style.items():
-        setattr(template, name, attr)
-    return template._style
-
-
-_new = object.__new__
-
-
-def _new_cell(ws, value: Any, data_type: str, style: StyleArray) -> Cell:
-    # What WriteOnlyCell(ws, value) + setting the style does, without re-resolving the style per cell.
-    # Cell.__init__ would copy the style array and re-infer the type we already know. The column's
-    # cells share one style array: they are serialised as soon as the row is appended and nothing
-    # changes a cell's style after that.
-    cell = _new(Cell)
-    cell.parent, cell._style, cell.row, cell.column = ws, style, 1, 1
-    cell._value, cell.data_type, cell._hyperlink, cell._comment = value, data_type, None, None
-    return cell
-
-
-def _text_maker(ws, **style: Any) -> Callable[[Any], Any]:
-    """Text as a string cell (see ``reports.workbooks.cells``): the text unchanged, typed "s" so it is never
-    a formula, and quote-prefixed when it looks like one so it stays text when someone edits it in Excel."""
-    plain, quoted = _style_of(ws, **style), _style_of(ws, quotePrefix=True, **style)
-
-    def make(value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        cleaned = safe_value(value)
-        if isinstance(cleaned, str):
-            return _new_cell(ws, cleaned, "s", quoted if needs_quoting(cleaned) else plain)
-        return safe_cell(ws, cleaned, **style) if style else cleaned
-
-    return make
-
-
-def _long_maker(ws) -> Callable[[Any], Any]:
-    """Wrapped text."""
-    return _text_maker(ws, alignment=styles.WRAP)
-
-
-def _formatted_maker(ws, number_format: str) -> Callable[[Any], Any]:
-    """Numbers and dates with ``number_format``; a text in such a column is written as safe text."""
-    style = _style_of(ws, number_format=number_format)
-    text = _text_maker(ws)
-
-    def make(value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        data_type = _DATA_TYPES.get(type(value))
-        if data_type is not None:
-            return _new_cell(ws, value, data_type, style)
-        if isinstance(value, str):
-            return text(value)
-        return _formatted(ws, value, number_format)
-
-    return make
-
-
-def _datetime_maker(ws) -> Callable[[Any], Any]:
-    """Date-times as :func:`excel_datetime` writes them (local wall time), the zone looked up once."""
-    style = _style_of(ws, number_format=styles.DATETIME_FORMAT)
-    zone = timezone.get_default_timezone()
-    other = _formatted_maker(ws, styles.DATETIME_FORMAT)
-    datetime_type = datetime.datetime
-
-    def make(value: Any) -> Any:
-        if type(value) is not datetime_type:
-            return other(value)
-        if value.tzinfo is not None:
-            value = value.astimezone(zone)
-        return _new_cell(ws, value.replace(tzinfo=None, microsecond=0), "d", style)
-
-    return make
-
-
-def _formatted(ws, value: Any, number_format: str) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return safe_cell(ws, value)
-    cell = WriteOnlyCell(ws, value=value)
-    cell.number_format = number_format
-    return cell
 
 
 def new_workbook() -> Workbook:

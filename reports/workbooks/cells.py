@@ -25,9 +25,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 # Whitespace a spreadsheet may skip before looking at the first "real" character.
-_SKIPPED_LEADING = " \n\u00a0\u3000"
+SKIPPED_LEADING = " \n\u00a0\u3000"
 # Same set as openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, minus tab/CR/LF which XML allows.
-_ILLEGAL_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+ILLEGAL_XML = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def needs_quoting(text: str) -> bool:
@@ -36,7 +36,7 @@ def needs_quoting(text: str) -> bool:
         return False
     if text.startswith(FORMULA_PREFIXES):
         return True
-    stripped = text.lstrip(_SKIPPED_LEADING)
+    stripped = text.lstrip(SKIPPED_LEADING)
     return stripped != text and stripped.startswith(FORMULA_PREFIXES)
 
 
@@ -51,7 +51,7 @@ def safe_value(value: Any) -> Any:
         return value
     if hasattr(value, "isoformat") and not isinstance(value, str):  # date, datetime, time
         return value
-    return _ILLEGAL_XML.sub("", str(value))
+    return ILLEGAL_XML.sub("", str(value))
 
 
 def set_text(cell: Cell, value: Any) -> Cell:
