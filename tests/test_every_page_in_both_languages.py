@@ -24,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from tests.conftest import client_for
-from tests.language_audit import Catalogue, foreign_language_in, raw_codes_in, visible_texts, without
+from tests.language_audit import HANGUL, Catalogue, foreign_language_in, raw_codes_in, visible_texts, without
 from tests.routes import is_tenant_model, iter_routes
 
 PEOPLE = {
@@ -228,3 +228,53 @@ def test_every_page_of_the_demo_is_wholly_in_the_chosen_language(demo):
     assert MUST_REACH <= seen_pages, f"the demo did not reach {sorted(MUST_REACH - seen_pages)}"
     report = "\n".join(f"{p}  ← {', '.join(sorted(where)[:3])}" for p, where in sorted(problems.items()))
     assert not problems, f"{len(problems)} untranslated texts or raw codes:\n{report}"
+
+
+# --- the reader itself: each kind of fault is seen, and what is allowed is let through ---------------------
+def _faults(html: str, language: str, typed=(), other_halves=frozenset()) -> list[str]:
+    with translation.override(language):
+        codes, word_codes = _choice_codes()
+    return _problems(html, language, Catalogue.load(), sorted(typed, key=len, reverse=True), other_halves,
+                     codes, word_codes)
+
+
+def test_the_reader_sees_an_english_header_on_a_korean_page():
+    assert _faults("<table><th><a>Contract end ↑</a></th></table>", "ko")
+    assert _faults("<p>Vendor register</p>", "ko")  # a msgid of the catalogue left untranslated
+    assert not _faults("<p>공급업체 관리대장 (CDN, SOC 2, ISO 27001)</p>", "ko")
+
+
+def test_the_reader_sees_hangul_on_an_english_page_but_not_a_bracketed_gloss():
+    assert _faults("<h1>Vendors <small>협력업체</small></h1>", "en")
+    assert _faults("<span>부적정 / inadequate</span>", "en")
+    assert not _faults("<p>Priority contract (중점관리)</p><p>전자금융감독규정 (EFSR) Art. 14-2</p>", "en")
+    assert not _faults('<button lang="ko">한국어</button>', "en")
+
+
+def test_the_reader_sees_raw_codes_and_the_other_half_of_a_firm_name():
+    assert _faults("<td>cdn_security</td>", "en") and _faults("<td>manual_workaround</td>", "ko")
+    assert _faults("<td>non_compliant</td>", "en")
+    assert _faults("<td>Dalbit Exchange</td>", "ko", other_halves={"Dalbit Exchange"})
+    assert not _faults("<td>CDN and WAF</td>", "ko", typed={"CDN and WAF"})  # what a person typed
+
+
+def test_seed_demo_prints_in_the_default_language(settings):
+    from accounts.management.commands.seed_demo import Command
+    from accounts.models import Organization
+    from accounts.roles import Role
+    from core.demo import DemoLogin, DemoWorld
+
+    dalbit = Organization(name="Dalbit Exchange", name_ko="달빛거래소")
+    nuri = Organization(name="Nuri Pay", name_ko="누리페이")
+    world = DemoWorld(logins=[DemoLogin("auditor@group.demo", Role.VIEWER.label, (dalbit, nuri))])
+    printed = {}
+    for language in ("ko", "en"):
+        settings.LANGUAGE_CODE = language
+        out = StringIO()
+        Command(stdout=out)._print(world, {"auditor@group.demo"})
+        printed[language] = out.getvalue()
+    assert "데모 데이터" in printed["ko"] and "달빛거래소 + 누리페이" in printed["ko"] and "조회자" in printed["ko"]
+    assert "2단계 인증" in printed["ko"]
+    assert not [w for w in ("Demo data", "Second factor", "Viewer", "Dalbit") if w in printed["ko"]]
+    assert "Demo data ready" in printed["en"] and "Dalbit Exchange + Nuri Pay" in printed["en"]
+    assert not HANGUL.search(printed["en"])
