@@ -125,6 +125,7 @@ class Catalogue:
     """English msgids whose Korean differs, and every translated text of each language."""
 
     english: set[str] = field(default_factory=set)  # msgids with a Korean translation that differs
+    msgids: set[str] = field(default_factory=set)  # every English text of the catalogue
     korean_texts: set[str] = field(default_factory=set)
 
     @classmethod
@@ -133,6 +134,7 @@ class Catalogue:
         for entry in polib.pofile(str(ROOT / "locale/ko/LC_MESSAGES/django.po")):
             translations = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
             for msgid in filter(None, (entry.msgid, entry.msgid_plural)):
+                catalogue.msgids.add(SPACES.sub(" ", msgid).strip())
                 if "%(" in msgid or "{" in msgid:
                     continue  # a page shows these interpolated, never as they are written
                 if any(t and t != msgid for t in translations):
@@ -149,12 +151,14 @@ def without(text: str, phrases: list[str]) -> str:
     return SPACES.sub(" ", text).strip()
 
 
-def raw_codes_in(text: str, codes: set[str], word_codes: set[str]) -> list[str]:
+def raw_codes_in(text: str, codes: set[str], word_codes: set[str], words: set[str] = frozenset()) -> list[str]:
     """Choice codes shown as they are stored: a code with an underscore anywhere as a word, a plain code
-    (``pass``, ``kr_only``…) when it is the whole text."""
+    (``pass``, ``none``…) when it is all the letters of the text (beside a date or a number) and not one of
+    ``words``, the page language's own texts (English "none" is a word, not the stored code)."""
     found = [word for word in re.findall(r"[a-z][a-z0-9_]*[a-z0-9]", text) if word in word_codes]
-    if text in codes:
-        found.append(text)
+    letters = " ".join(re.sub(r"[^A-Za-z_]+", " ", text).split())  # "2025-10-30 pass" reads as "pass"
+    if letters in codes and letters not in found and letters not in words:
+        found.append(letters)
     return found
 
 

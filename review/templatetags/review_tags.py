@@ -2,7 +2,6 @@
 
 from django import template
 
-from compliance.choices import Response
 from compliance.scoring import describe
 from review import workflow
 from review.models import ReviewComment, Submission
@@ -35,12 +34,6 @@ def supervisor_comments(context, assessment, ref):
             by_ref.setdefault(c.requirement_ref, []).append(c)
         cache[assessment.pk] = by_ref
     return cache[assessment.pk].get(ref, [])
-
-
-@register.filter
-def response_label(code: str | None) -> str:
-    """A snapshot's stored answer code ("non_compliant") as the reader's label."""
-    return str(Response(code).label) if code in Response.values else (code or "")
 
 
 @register.filter
