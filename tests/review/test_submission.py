@@ -124,3 +124,15 @@ def test_the_assessment_page_offers_editing_after_withdrawing(world, ready_asses
     assert "withdrawn" in EDITABLE_STATUSES and workflow.EDITABLE_STATES is EDITABLE_STATUSES
     page = as_user(world.a_officer).get(f"/compliance/assessments/{ready_assessment.pk}/")
     assert page.status_code == 200 and b'data-testid="read-only"' not in page.content
+
+
+def test_the_submission_notice_names_the_firm_in_the_language_it_is_written_in(world, ready_assessment):
+    from django.utils import translation
+
+    from review.models import Notification
+
+    with translation.override("en"):
+        services.submit(assessment=ready_assessment, actor=world.a_officer, role="officer")
+    notes = Notification.objects.for_org(world.regulator).filter(recipient=world.supervisor, kind="submitted")
+    message = notes.get().message
+    assert world.firm_a.name in message and world.firm_a.name_ko not in message
