@@ -61,6 +61,21 @@ class Organization(AuditedModelMixin, models.Model):
         return self.kind == OrganizationKind.REGULATOR
 
 
+def with_firm_names(rows, *, name_key: str, id_key: str = "organization_id"):
+    """Rows that name a firm by id (market figures, saved simulations) get its name in the active language.
+
+    Figures are computed, and simulations saved, in someone's language; the page or workbook shows the firm
+    in its reader's. One query for all rows; rows of unknown firms keep what they had.
+    """
+    rows = list(rows)
+    ids = {r[id_key] for r in rows if r.get(id_key) is not None}
+    names = {org.pk: org.display_name for org in Organization.objects.filter(pk__in=ids).only("name", "name_ko")}
+    for r in rows:
+        if r.get(id_key) in names:
+            r[name_key] = names[r[id_key]]
+    return rows
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
+from core.labels import choice_label
+
 TIER_ORDER = ("T1", "T2", "T3", "T4")
 KIND_LABELS = {
     "bank": "a bank", "securities": "a securities firm", "insurance": "an insurer", "card": "a card company",
@@ -143,12 +145,14 @@ def describe(reason: Mapping) -> str:
         "firm_kind": lambda: gettext("applies: firm is %(kind)s") % {"kind": _kind(p.get("kind", ""))},
         "firm_kind_excluded": lambda: gettext("excluded: only for %(kinds)s; firm is %(kind)s")
         % {"kinds": ", ".join(_kind(k) for k in p.get("kinds", [])), "kind": _kind(p.get("kind", ""))},
-        "vendor_category": lambda: gettext("applies: vendor category is %(category)s") % p,
+        "vendor_category": lambda: gettext("applies: vendor category is %(category)s")
+        % {"category": _categories(p.get("category", ""))},
         "vendor_category_excluded": lambda: gettext("excluded: only for vendor categories %(categories)s")
-        % {"categories": ", ".join(p.get("categories", []))},
-        "firm_uses_category": lambda: gettext("applies: firm uses a %(category)s vendor") % p,
+        % {"categories": _categories(p.get("categories", []))},
+        "firm_uses_category": lambda: gettext("applies: firm uses a %(category)s vendor")
+        % {"category": _categories(p.get("category", ""))},
         "firm_lacks_category": lambda: gettext("excluded: firm has no vendor of category %(categories)s")
-        % {"categories": ", ".join(p.get("categories", []))},
+        % {"categories": _categories(p.get("categories", []))},
         "tier": lambda: gettext("applies: %(who)s has a %(tier)s dependency") % {"who": who, "tier": p.get("tier")},
         "tier_excluded": lambda: gettext("excluded: %(who)s has no %(tiers)s dependency")
         % {"who": who, "tiers": "/".join(p.get("tiers", []))},
@@ -159,3 +163,9 @@ def describe(reason: Mapping) -> str:
 
 def _kind(kind: str) -> str:
     return gettext(KIND_LABELS.get(kind, kind))
+
+
+def _categories(codes: str | list[str]) -> str:
+    """Stored category codes ("cdn_security, cloud" or a list) as the reader's labels."""
+    codes = [c.strip() for c in codes.split(",")] if isinstance(codes, str) else list(codes)
+    return ", ".join(choice_label("category", code) for code in codes if code)

@@ -119,11 +119,11 @@ class Result:
 
 def rating_label(rating: str) -> str:
     if rating in ("A", "B"):
-        return gettext("적정 / adequate")
+        return gettext("adequate")
     if rating == "C":
-        return gettext("보완 필요 / needs remediation")
+        return gettext("needs remediation")
     if rating == "D":
-        return gettext("부적정 / inadequate")
+        return gettext("inadequate")
     return ""
 
 

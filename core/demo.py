@@ -5,6 +5,9 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
 from accounts.models import Membership, Organization, OrganizationKind, User
 from accounts.roles import Role
 
@@ -27,11 +30,25 @@ REGULATOR_USERS = [("supervisor", Role.SUPERVISOR), ("lead", Role.LEAD_SUPERVISO
 DEMO_SEEDERS = ["vendors.demo", "compliance.demo", "reports.demo", "review.demo", "market.demo", "outages.demo"]
 
 
+@dataclass(frozen=True)
+class DemoLogin:
+    """A line of seed_demo's printout; names and roles are read in the language active when printed."""
+
+    email: str
+    role: str | Promise
+    orgs: tuple[Organization, ...] = ()
+    where: str = ""  # instead of an organisation (the operator's /admin/)
+
+    @property
+    def place(self) -> str:
+        return " + ".join(org.display_name for org in self.orgs) or self.where
+
+
 @dataclass
 class DemoWorld:
     orgs: dict[str, Organization] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    logins: list[DemoLogin] = field(default_factory=list)
 
 
 def _user(email: str, full_name: str) -> User:
@@ -53,15 +70,16 @@ def seed_people() -> DemoWorld:
             user = _user(email, f"{name_ko} {Role(role).label}")
             Membership.objects.get_or_create(organization=org, user=user, defaults={"role": role})
             world.users[f"{slug}:{local}"] = user
-            world.logins.append((email, org.name_ko, str(Role(role).label)))
+            world.logins.append(DemoLogin(email, Role(role).label, (org,)))
     # An outside auditor who belongs to two firms shows the organisation switch.
     auditor = _user("auditor@group.demo", "그룹 감사 Auditor")
     for slug in ("dalbit", "nuri"):
         Membership.objects.get_or_create(organization=world.orgs[slug], user=auditor, defaults={"role": Role.VIEWER})
-    world.logins.append(("auditor@group.demo", "달빛거래소 + 누리페이", "Viewer (two firms)"))
+    world.logins.append(DemoLogin("auditor@group.demo", gettext_lazy("Viewer (two firms)"),
+                                  (world.orgs["dalbit"], world.orgs["nuri"])))
     if not User.objects.filter(email="root@backstop.demo").exists():
         User.objects.create_superuser(email="root@backstop.demo", password=DEMO_PASSWORD, full_name="Platform operator")
-    world.logins.append(("root@backstop.demo", "/admin/", "Platform operator"))
+    world.logins.append(DemoLogin("root@backstop.demo", gettext_lazy("Platform operator"), where="/admin/"))
     return world
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from accounts.models import OrganizationKind
+from accounts.models import OrganizationKind, with_firm_names
 from market import selectors
+from market.labels import BAND_LABELS
 from reports.workbooks.base import BAD, Column, Progress, SheetWriter, new_workbook
 from reports.workbooks.labels import choice_labels
 from vendors.choices import DataLocation, ProviderCategory
@@ -41,17 +42,17 @@ def build_concentration_workbook(user, params: dict, target, progress: Progress 
         ("Data locations", [Column("Data location"), *COUNT_COLUMNS],
          [(locations.get(r["value"], r["value"]), *_counts(r)) for r in tables["locations"]]),
         ("Categories (HHI)", [Column("Category"), Column("HHI", "int", highlight={}),
-                              Column("Band", width="code", highlight={"high": BAD}), Column("Providers", "int"),
+                              Column("Band", highlight={str(BAND_LABELS["high"]): BAD}), Column("Providers", "int"),
                               Column("Critical dependencies", "int")],
-         [(categories.get(r["category"], r["category"]), r["hhi"], r["band"], r["providers"],
-           r["critical_dependencies"]) for r in selectors.category_hhi(user, kind)]),
+         [(categories.get(r["category"], r["category"]), r["hhi"], str(BAND_LABELS.get(r["band"], r["band"])),
+           r["providers"], r["critical_dependencies"]) for r in selectors.category_hhi(user, kind)]),
         ("Nth parties", [Column("Provider", width="name"), Column("Vendors naming it", "int"), Column("Firms", "int"),
                          Column("Dependencies", "int")],
          [(r["provider"].legal_name if r["provider"] else r["provider_id"], r["vendors"], r["firms"],
            r["dependencies"]) for r in selectors.nth_party(user, kind, limit=1000)]),
         ("As of", [Column("Firm", width="name"), Column("Kind"), Column("Latest submission", "datetime")],
-         [(f.get("firm_ko") or f.get("firm"), choice_labels(OrganizationKind).get(f["firm_kind"], f["firm_kind"]),
-           f["as_of"]) for f in selectors.as_of_per_firm(user, kind)]),
+         [(f["firm"], choice_labels(OrganizationKind).get(f["firm_kind"], f["firm_kind"]), f["as_of"])
+          for f in with_firm_names(selectors.as_of_per_firm(user, kind), name_key="firm")]),
     ]
     for title, columns, rows in sheets:
         sheet = SheetWriter(wb, title, columns, progress)

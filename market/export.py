@@ -11,7 +11,7 @@ from typing import Any
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from accounts.models import OrganizationKind
+from accounts.models import OrganizationKind, with_firm_names
 from market.labels import OUTCOME_LABELS, REASON_LABELS, VIA_LABELS
 from market.models import SavedSimulation
 from reports.workbooks.base import BAD, Column, SheetWriter, key_value_sheet, new_workbook
@@ -64,6 +64,8 @@ def _reasons(reasons: list[dict]) -> str:
 def simulation_workbook(sim: SavedSimulation) -> bytes:
     """The workbook's bytes, in the active language."""
     results = sim.results or {}
+    with_firm_names(results.get("breaching", []), name_key="firm_name")
+    with_firm_names(results.get("services", []), name_key="firm_name")
     kinds, importance = choice_labels(OrganizationKind), choice_labels(Importance)
     wb = new_workbook()
     key_value_sheet(wb, "Summary", [

@@ -25,3 +25,9 @@ FLAG_LABELS = {
     "failover_over_60": _("declared tested failover, but down more than 60 minutes"),
     "failover_over_rto": _("declared tested failover, but down longer than the RTO"),
 }
+BAND_LABELS = {
+    # market.rules.hhi_band, in the words of the 2023 US Merger Guidelines (docs/architecture.md)
+    "low": _("unconcentrated"),
+    "moderate": _("moderately concentrated"),
+    "high": _("highly concentrated"),
+}

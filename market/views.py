@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from accounts.models import with_firm_names
 from accounts.tenancy import supervisor_view, view_of
 from market import rules, selectors, svg
 from market.forms import FIRM_KINDS
@@ -29,7 +30,7 @@ def concentration(request):
         **found,
         "categories": selectors.category_hhi(request.user, kind),
         "nth": selectors.nth_party(request.user, kind),
-        "firms": selectors.as_of_per_firm(request.user, kind),
+        "firms": with_firm_names(selectors.as_of_per_firm(request.user, kind), name_key="firm"),
         "chart": svg.bar_chart([(p["brand"] or p["legal_name"], p["firms"]) for p in providers[:15]],
                                title=_("Firms per provider")),
     })
@@ -40,7 +41,7 @@ def concentration(request):
 def provider_detail(request, pk):
     provider = get_object_or_404(ProviderCatalog, pk=pk)
     kind = _kind(request)
-    rows = selectors.provider_firms(request.user, provider.pk, kind)
+    rows = with_firm_names(selectors.provider_firms(request.user, provider.pk, kind), name_key="firm")
     for r in rows:
         r["via"] = "direct" if r["provider_id"] == provider.pk else "subcontractor"
     return render(request, "market/provider.html", {
@@ -62,7 +63,7 @@ def incidents(request, pk):
 
 
 def incident_analysis(user, event: OutageEvent) -> dict:
-    rows = selectors.event_incidents(user, event.pk)
+    rows = with_firm_names(selectors.event_incidents(user, event.pk), name_key="firm")
     for r in rows:
         r["flag"] = rules.declared_vs_observed(r["declared_tested_redundancy"], r["duration_minutes"],
                                                r["rto_minutes"])

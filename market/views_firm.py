@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.labels import choice_label
 from market import rules, svg
 from vendors.selectors import visible_catalog
 
@@ -32,6 +33,6 @@ def my_concentration(request):
         "as_of": timezone.now(),
         "chart": svg.bar_chart([(str(r["provider"] or r["key"]), r["dependencies"]) for r in found["providers"][:15]],
                                title=_("Dependencies per provider")),
-        "hhi_chart": svg.bar_chart([(c["category"], c["hhi"]) for c in found["categories"]],
+        "hhi_chart": svg.bar_chart([(choice_label("category", c["category"]), c["hhi"]) for c in found["categories"]],
                                    title=_("HHI of critical dependencies per category")),
     })

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.models import with_firm_names
 from accounts.tenancy import get_for_org_or_404, supervisor_view, view_of
 from audit.models import AuditEvent
 from audit.recorder import record
@@ -39,6 +40,9 @@ SHOWN = services.SHOWN
 
 
 def _results_context(results: dict) -> dict:
+    # Firms in the reader's language, also in a simulation someone saved in the other one.
+    with_firm_names(results.get("breaching", []), name_key="firm_name")
+    with_firm_names(results["services"], name_key="firm_name")
     hit = [s for s in results["services"] if s["outcome"] != "not_affected"]
     timeline = svg.outage_timeline(results["duration_minutes"], hit, title=_("Outage timeline"))
     # The page lists the worst services first and stops at SHOWN; the Excel export has them all.

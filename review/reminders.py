@@ -48,7 +48,7 @@ def _review_deadlines(org: Organization, today: datetime.date) -> int:
             _("Review overdue: %(s)s of %(firm)s was due %(d)s.")
             if kind == "review_overdue"
             else _("Review due soon: %(s)s of %(firm)s is due %(d)s.")
-        ) % {"s": sub, "firm": org.name_ko, "d": sub.review_deadline.isoformat()}
+        ) % {"s": sub, "firm": org.display_name, "d": sub.review_deadline.isoformat()}
         url = f"/review/submissions/{sub.pk}/"
         if sub.assignee_id:
             notifications.notify(sub.assignee, organization=None, kind=kind, message=message, url=url)

@@ -155,7 +155,7 @@ def submit(*, assessment: Assessment, actor: User, role: str | None) -> Submissi
     notifications.to_supervisors(
         kind="submitted",
         message=_("%(firm)s submitted %(title)s (#%(n)s).")
-        % {"firm": org.name_ko, "title": assessment.title, "n": number},
+        % {"firm": org.display_name, "title": assessment.title, "n": number},
         url=f"/review/submissions/{submission.pk}/",
     )
     return submission

@@ -39,6 +39,8 @@ class Column:
     required: bool = False
     choices: type[models.TextChoices] | None = None
     width: str = "short"
+    # Korean headers of earlier templates, still read so that a file filled from one imports unchanged.
+    former_ko: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -60,6 +62,10 @@ class SheetSpec:
     ko_name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # columns that identify a row (match with the register)
+    former_ko_names: tuple[str, ...] = ()  # Korean sheet names of earlier templates, still read
+
+    def title(self, language: str) -> str:
+        return self.ko_name if language == "ko" else self.name
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -67,10 +73,12 @@ class SheetSpec:
 
 VENDORS = SheetSpec(
     "Vendors",
-    "공급자",
+    "공급업체",
     (
-        Column("reference", "공급자 참조", "Vendor reference", required=True, width="code"),
-        Column("catalog", "제공자 카탈로그 키", "Provider catalog key", CATALOG, required=True, width="code"),
+        Column("reference", "공급업체 참조", "Vendor reference", required=True, width="code",
+               former_ko=("공급자 참조",)),
+        Column("catalog", "공급업체 목록 키", "Provider catalog key", CATALOG, required=True, width="code",
+               former_ko=("제공자 카탈로그 키",)),
         Column("name", "명칭", "Name", required=True, width="name"),
         Column("category", "범주", "Category", CHOICE, True, ProviderCategory, "name"),
         Column("jurisdiction", "관할 국가", "Jurisdiction", COUNTRY, required=True, width="flag"),
@@ -88,17 +96,20 @@ VENDORS = SheetSpec(
         Column("supervisory_access", "감독기관 접근권", "Supervisory access right", BOOL),
         Column("exit_clause", "계약 종료 조항", "Exit clause", BOOL),
         Column("priority_contract", "중점관리 계약", "Priority contract", BOOL),
-        Column("undisclosed_subcontractors", "재위탁사 미공개", "Critical subcontractors undisclosed", BOOL),
+        Column("undisclosed_subcontractors", "주요 재위탁업체 미공개", "Critical subcontractors undisclosed", BOOL,
+               former_ko=("재위탁사 미공개",)),
         Column("status", "상태", "Status", CHOICE, choices=VendorStatus),
-        Column("subcontractors", "재위탁사 키(쉼표 구분)", "Subcontractor keys (comma-separated)", CATALOGS,
-               width="long"),
+        Column("subcontractors", "재위탁업체 키(쉼표 구분)", "Subcontractor keys (comma-separated)", CATALOGS,
+               width="long", former_ko=("재위탁사 키(쉼표 구분)",)),
         Column("exit_plan_exists", "출구 계획 보유", "Exit plan exists", BOOL),
         Column("exit_plan_reviewed_on", "출구 계획 검토일", "Exit plan last reviewed", DATE, width="date"),
-        Column("exit_plan_target", "출구 대상 제공자 키", "Exit target provider key", CATALOG, width="code"),
+        Column("exit_plan_target", "출구 대상 공급업체 키", "Exit target provider key", CATALOG, width="code",
+               former_ko=("출구 대상 제공자 키",)),
         Column("exit_plan_in_house", "자체 전환", "Exit to in-house", BOOL),
         Column("exit_plan_duration_days", "출구 예상 기간(일)", "Exit estimated duration (days)", INT, width="number"),
     ),
     key=("reference",),
+    former_ko_names=("공급자",),
 )
 
 SERVICES = SheetSpec(
@@ -128,7 +139,8 @@ DEPENDENCIES = SheetSpec(
     "의존관계",
     (
         Column("service_ref", "서비스 참조", "Service reference", REF, required=True, width="code"),
-        Column("vendor_ref", "공급자 참조", "Vendor reference", REF, required=True, width="code"),
+        Column("vendor_ref", "공급업체 참조", "Vendor reference", REF, required=True, width="code",
+               former_ko=("공급자 참조",)),
         Column("role", "역할", "Role", CHOICE, True, DependencyRole),
         Column("substitutability", "대체 소요 기간", "Time to switch to an alternative", CHOICE, choices=SwitchTime),
         Column("notes", "비고", "Notes", width="long"),
@@ -141,15 +153,17 @@ REDUNDANCY = SheetSpec(
     "이중화",
     (
         Column("service_ref", "서비스 참조", "Service reference", REF, required=True, width="code"),
-        Column("vendor_ref", "공급자 참조", "Vendor reference", REF, required=True, width="code"),
+        Column("vendor_ref", "공급업체 참조", "Vendor reference", REF, required=True, width="code",
+               former_ko=("공급자 참조",)),
         Column("role", "역할", "Role", CHOICE, True, DependencyRole),
         Column("strategy", "이중화 전략", "Strategy", CHOICE, True, Strategy, "name"),
-        Column("alternate_provider", "대체 제공자 키", "Alternate provider key", CATALOG, width="code"),
+        Column("alternate_provider", "대체 공급업체 키", "Alternate provider key", CATALOG, width="code",
+               former_ko=("대체 제공자 키",)),
         Column("alternate_in_house", "자체 대체", "In-house alternate", BOOL),
         Column("expected_switch_minutes", "예상 전환 시간(분)", "Expected switch-over (minutes)", INT, width="number"),
         Column("runbook_reference", "런북 참조", "Runbook reference", width="name"),
-        Column("shared_upstreams", "공유 상위 제공자 키(쉼표 구분)", "Shared upstream keys (comma-separated)",
-               CATALOGS, width="long"),
+        Column("shared_upstreams", "공유 상위 공급업체 키(쉼표 구분)", "Shared upstream keys (comma-separated)",
+               CATALOGS, width="long", former_ko=("공유 상위 제공자 키(쉼표 구분)",)),
         Column("notes", "비고", "Notes", width="long"),
     ),
     key=("service_ref", "vendor_ref", "role", "strategy", "alternate_provider"),

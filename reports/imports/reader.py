@@ -56,7 +56,7 @@ class RawWorkbook:
 
 
 def _find_sheet(workbook, spec: SheetSpec):
-    wanted = {norm(spec.name), norm(spec.ko_name)}
+    wanted = {norm(name) for name in (spec.name, spec.ko_name, *spec.former_ko_names)}
     for title in workbook.sheetnames:
         if norm(title) in wanted:
             return workbook[title]
@@ -65,7 +65,8 @@ def _find_sheet(workbook, spec: SheetSpec):
 
 def _match_column(spec: SheetSpec, names: set[str]) -> Column | None:
     for column in spec.columns:
-        if names & {norm(column.ko), norm(column.en), norm(column.key), norm(column.label)}:
+        if names & {norm(column.ko), norm(column.en), norm(column.key), norm(column.label),
+                    *(norm(former) for former in column.former_ko)}:
             return column
     return None
 

@@ -16,14 +16,17 @@ from reports.imports.columns import SHEETS
 from reports.workbooks.cells import safe_cell
 
 
-def register_workbook(rows: dict[str, list[dict[str, Any]]], *, columns: dict[str, list[str]] | None = None) -> bytes:
+def register_workbook(
+    rows: dict[str, list[dict[str, Any]]], *, columns: dict[str, list[str]] | None = None, language: str = "en"
+) -> bytes:
     """An xlsx with the four register sheets; ``rows`` maps sheet name -> list of {column key: value}.
 
-    ``columns`` optionally limits (and orders) the columns of a sheet, by key.
+    ``columns`` optionally limits (and orders) the columns of a sheet, by key; ``language`` names the sheets
+    as that language's template does (the keys of ``rows`` and ``columns`` stay the English names).
     """
     wb = Workbook(write_only=True)
     for spec in SHEETS:
-        ws = wb.create_sheet(spec.name)
+        ws = wb.create_sheet(spec.title(language))
         keys = (columns or {}).get(spec.name) or [c.key for c in spec.columns]
         specs = [spec.column(k) for k in keys]
         ws.append([safe_cell(ws, c.ko) for c in specs])

@@ -20,16 +20,17 @@ from reports.workbooks.base import print_setup
 from reports.workbooks.cells import set_text
 from reports.workbooks.styles import TITLE_FONT, WRAP, header_style, set_widths, subheader_style
 
-LISTS_SHEET = "Lists"
-INSTRUCTIONS_SHEET = "Instructions"
+# Sheet names in the template's language; the importer reads the data sheets under either name.
+LISTS_SHEET = {"ko": "목록", "en": "Lists"}
+INSTRUCTIONS_SHEET = {"ko": "안내", "en": "Instructions"}
 CATALOG_LIST = "catalog"
 
 _INSTRUCTIONS = [
-    ("공급자 등록부 가져오기 양식", "Vendor register import template"),
+    ("공급업체 관리대장 가져오기 양식", "Vendor register import template"),
     ("1행은 한국어, 2행은 영어 머리글입니다. 3행부터 데이터를 입력하세요. 머리글은 바꾸지 마세요.",
      "Row 1 holds the Korean header, row 2 the English header; enter data from row 3. Do not change the headers."),
-    ("행은 참조로 기존 등록부와 연결됩니다: 공급자·서비스는 참조, 의존관계는 (서비스, 공급자, 역할), "
-     "이중화는 (서비스, 공급자, 역할, 전략, 대체 제공자)로 찾습니다. "
+    ("행은 참조로 기존 관리대장과 연결됩니다: 공급업체·서비스는 참조, 의존관계는 (서비스, 공급업체, 역할), "
+     "이중화는 (서비스, 공급업체, 역할, 전략, 대체 공급업체)로 찾습니다. "
      "같은 파일을 다시 가져와도 아무것도 바뀌지 않습니다.",
      "Rows are matched to the register by reference: vendors and services by their reference, dependencies by "
      "(service, vendor, role), redundancy by (service, vendor, role, strategy, alternate provider). "
@@ -38,7 +39,8 @@ _INSTRUCTIONS = [
      "* 표시 열은 필수입니다.",
      "An empty cell means the default (no, nothing). A column left out of the sheet leaves that field of existing "
      "rows unchanged. Columns marked * are required."),
-    ("목록 열은 드롭다운에서 고르세요. 제공자는 카탈로그 키(Lists 시트)로 지정합니다. 날짜는 YYYY-MM-DD 형식입니다.",
+    ("목록 열은 드롭다운에서 고르세요. 공급업체는 공급업체 목록의 키(목록 시트)로 지정합니다. "
+     "날짜는 YYYY-MM-DD 형식입니다.",
      "Pick list columns from the drop-down. Providers are named by their catalog key (see the Lists sheet). "
      "Dates are YYYY-MM-DD."),
     ("수식은 허용되지 않습니다. 값만 입력하세요. 한 행이라도 오류가 있으면 아무것도 저장되지 않습니다.",
@@ -56,9 +58,11 @@ def _list_values(language: str, catalog_keys: list[tuple[str, str]]) -> dict[str
     return lists
 
 
-def _write_lists(wb: Workbook, lists: dict[str, list[str]], catalog_keys: list[tuple[str, str]]) -> dict[str, str]:
+def _write_lists(
+    wb: Workbook, lists: dict[str, list[str]], catalog_keys: list[tuple[str, str]], language: str
+) -> dict[str, str]:
     """The hidden Lists sheet; returns list name -> absolute range for data validations."""
-    ws = wb.create_sheet(LISTS_SHEET)
+    ws = wb.create_sheet(LISTS_SHEET[language])
     ranges: dict[str, str] = {}
     for index, (name, values) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
@@ -66,7 +70,7 @@ def _write_lists(wb: Workbook, lists: dict[str, list[str]], catalog_keys: list[t
         for row, value in enumerate(values, start=2):
             set_text(ws.cell(row=row, column=index), value)
         last = max(len(values) + 1, 2)
-        ranges[name] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${last}"
+        ranges[name] = f"{quote_sheetname(ws.title)}!${letter}$2:${letter}${last}"
     # The provider names next to the keys, so a person can find the key they need.
     name_col = len(lists) + 1
     ws.cell(row=1, column=name_col, value="catalog_name")
@@ -94,11 +98,11 @@ def _catalog_keys() -> list[tuple[str, str]]:
 
 def build_template(language: str, catalog_keys: list[tuple[str, str]] | None = None) -> bytes:
     """The xlsx template as bytes. ``catalog_keys`` (key, name) defaults to the published catalog."""
-    language = (language or "ko")[:2]
+    language = "en" if (language or "ko").startswith("en") else "ko"
     catalog_keys = _catalog_keys() if catalog_keys is None else catalog_keys
     wb = Workbook()
     intro = wb.active
-    intro.title = INSTRUCTIONS_SHEET
+    intro.title = INSTRUCTIONS_SHEET[language]
     pick = 0 if language == "ko" else 1
     for row, texts in enumerate(_INSTRUCTIONS, start=1):
         cell = set_text(intro.cell(row=row, column=1), texts[pick])
@@ -108,8 +112,8 @@ def build_template(language: str, catalog_keys: list[tuple[str, str]] | None = N
     intro.column_dimensions["A"].width = 120
     print_setup(intro, title_rows=0)
 
-    data_sheets = [wb.create_sheet(spec.name) for spec in SHEETS]
-    ranges = _write_lists(wb, _list_values(language, catalog_keys), catalog_keys)
+    data_sheets = [wb.create_sheet(spec.title(language)) for spec in SHEETS]
+    ranges = _write_lists(wb, _list_values(language, catalog_keys), catalog_keys, language)
     last_row = FIRST_DATA_ROW + limits.MAX_DATA_ROWS - 1
     for ws, spec in zip(data_sheets, SHEETS, strict=True):
         for index, column in enumerate(spec.columns, start=1):

@@ -2,6 +2,7 @@
 
 from django import template
 
+from compliance.scoring import describe
 from review import workflow
 from review.models import ReviewComment, Submission
 
@@ -33,3 +34,9 @@ def supervisor_comments(context, assessment, ref):
             by_ref.setdefault(c.requirement_ref, []).append(c)
         cache[assessment.pk] = by_ref
     return cache[assessment.pk].get(ref, [])
+
+
+@register.filter
+def rating_reason(reason) -> str:
+    """A snapshot's stored rating reason ({"code": "band", …}) in the reader's language."""
+    return describe(reason) if isinstance(reason, dict) else str(reason)

@@ -35,7 +35,7 @@ def test_section_and_overall_scores_are_weighted_means():
     # (4·1 + 2·0 + 3·0.5) / 9 = 61.11
     assert result.score == 61.11
     assert result.rating == "C"
-    assert result.label == "보완 필요 / needs remediation"
+    assert result.label == "needs remediation"
 
 
 def test_bands_at_their_edges():
@@ -49,7 +49,7 @@ def test_a_critical_non_compliant_answer_makes_the_rating_d_whatever_the_score()
     result = scoring.score(items)
     assert result.score > 90
     assert result.rating == "D"
-    assert result.label == "부적정 / inadequate"
+    assert result.label == "inadequate"
     assert "capped at D: critical requirement KR-G3 non-compliant" in [r.text for r in result.reasons]
 
 

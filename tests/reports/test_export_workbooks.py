@@ -243,3 +243,28 @@ def test_redundancy_facts_match_the_vendor_selectors(world, language):
     # Two tests on the same day: the later one (highest id) is the one shown.
     assert (lines[1].last_tested_on, lines[1].last_result) == (today - datetime.timedelta(days=10), "partial")
     assert set(chunk.dependencies) == {f.dependency_id for f in ids}
+
+
+def test_korean_workbook_headers_come_from_the_catalogue_the_pages_use(world):
+    """One source of Korean: every sheet name, header and cover label of a Korean workbook is a translation in
+    locale/ko/LC_MESSAGES/django.po (no second table beside the catalogue)."""
+    from pathlib import Path
+
+    import polib
+
+    catalogue = polib.pofile(str(Path(__file__).resolve().parents[2] / "locale/ko/LC_MESSAGES/django.po"))
+    translations = {e.msgstr for e in catalogue if not e.obsolete and e.msgstr}
+    from reports.workbooks.base import time_zone_label
+
+    assessment = build_firm(world.firm_a, world.a_officer)
+    zone = f" ({time_zone_label()})"  # a date-time column's header says which zone its times are in
+    texts = set()
+    for data in (_register(world.firm_a, "ko"), _audit(world.firm_a, assessment, "ko")):
+        wb = _load(data)
+        texts |= set(wb.sheetnames)
+        for ws in wb:
+            texts |= {h.removesuffix(zone) for h in _header(ws) if isinstance(h, str) and _hangul(h)}
+    cover = _load(_audit(world.firm_a, assessment, "ko")).worksheets[0]
+    texts |= {r[0].value.removesuffix(zone) for r in cover.iter_rows(min_row=2) if isinstance(r[0].value, str)}
+    missing = sorted(t for t in texts - {world.firm_a.name_ko} if t not in translations)
+    assert not missing, f"Korean workbook texts not from the catalogue: {missing}"

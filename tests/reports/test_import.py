@@ -113,7 +113,7 @@ def test_another_firms_references_are_unknown(world, catalog):
     _import(world.firm_b, world.b_officer)
     rows = {"Dependencies": [{"service_ref": "S-APP", "vendor_ref": "V-AWS", "role": "hosting"}]}
     plan = parse_register(xlsx(rows), world.firm_a)
-    assert {e.column for e in plan.errors} == {"서비스 참조 / Service reference", "공급자 참조 / Vendor reference"}
+    assert {e.column for e in plan.errors} == {"서비스 참조 / Service reference", "공급업체 참조 / Vendor reference"}
 
 
 def _errors(rows, org):
@@ -130,11 +130,11 @@ def test_row_errors_name_sheet_row_column_and_reason(world, catalog):
     rows["Redundancy"][0]["alternate_provider"] = "cloudflare"  # the primary itself
     _plan, errors = _errors(rows, world.firm_a)
     cells = {(s, r, c) for s, r, c, _m in errors}
-    assert ("Vendors", 4, "제공자 카탈로그 키 / Provider catalog key") in cells
+    assert ("Vendors", 4, "공급업체 목록 키 / Provider catalog key") in cells
     assert ("Services", 3, "목표 복구 시간(분) / RTO (minutes)") in cells
     assert ("Services", 4, "목표 복구 시간(분) / RTO (minutes)") in cells
     assert ("Dependencies", 6, "역할 / Role") in cells
-    assert ("Redundancy", 3, "대체 제공자 키 / Alternate provider key") in cells
+    assert ("Redundancy", 3, "대체 공급업체 키 / Alternate provider key") in cells
     assert all(m for *_x, m in errors) and len(errors) == 5
 
 
@@ -188,3 +188,34 @@ def test_korean_and_english_labels_and_codes_are_all_accepted(world, catalog):
     rows["Vendors"][1]["shares_unique_id"] = "아니오"
     plan = parse_register(xlsx(rows), world.firm_a)
     assert plan.is_valid, plan.errors
+
+
+def test_a_file_with_korean_sheet_names_imports_like_the_english_one(world, catalog):
+    plan = parse_register(xlsx(language="ko"), world.firm_a)
+    assert plan.is_valid, plan.errors
+    assert plan.totals() == parse_register(xlsx(), world.firm_a).totals()
+    assert plan.totals()["create"] == 10
+
+
+def test_a_file_from_the_earlier_korean_template_still_imports(world, catalog):
+    """Sheet "공급자" and headers "공급자 참조", "제공자 카탈로그 키"… of templates before the terms were unified."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.imports.columns import SHEETS
+
+    book = load_workbook(xlsx(language="ko"))
+    book["공급업체"].title = "공급자"
+    for spec in SHEETS:
+        ws = book[spec.ko_name if spec.ko_name != "공급업체" else "공급자"]
+        for cell in ws[1]:
+            column = next(c for c in spec.columns if c.ko == cell.value)
+            if column.former_ko:
+                cell.value = column.former_ko[0]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    plan = parse_register(buffer, world.firm_a)
+    assert plan.is_valid, plan.errors
+    assert plan.totals()["create"] == 10

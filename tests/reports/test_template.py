@@ -53,8 +53,22 @@ def test_the_lists_hold_the_labels_and_the_catalog_keys(template):
 
 def test_the_korean_template_uses_korean_yes_no(catalog):
     wb = load_workbook(io.BytesIO(build_template("ko")))
-    assert [c.value for c in wb["Lists"]["A"][1:3]] == ["예", "아니오"]
-    assert "양식" in wb["Instructions"]["A1"].value
+    assert [c.value for c in wb["목록"]["A"][1:3]] == ["예", "아니오"]
+    assert "양식" in wb["안내"]["A1"].value
+
+
+def test_the_korean_template_names_its_sheets_in_korean(catalog):
+    wb = load_workbook(io.BytesIO(build_template("ko")))
+    assert wb.sheetnames == ["안내", "공급업체", "업무 서비스", "의존관계", "이중화", "목록"]
+    for dv in wb["공급업체"].data_validations.dataValidation:
+        assert dv.formula1.startswith("'목록'!") or dv.formula1.startswith("목록!")
+
+
+def test_the_korean_template_says_공급업체_for_vendors_and_catalog_providers(catalog):
+    wb = load_workbook(io.BytesIO(build_template("ko")))
+    texts = [str(c.value) for ws in wb.worksheets if ws.title != "목록" for row in ws.iter_rows() for c in row
+             if c.value is not None]
+    assert not [t for t in texts if "공급자" in t or "제공자" in t]
 
 
 def test_the_empty_template_imports_as_nothing_to_do(world, catalog):

@@ -149,3 +149,15 @@ def test_with_nothing_blocking_the_submit_button_is_enabled(world, ready_assessm
     page = as_user(world.a_officer).get(f"/review/assessments/{ready_assessment.pk}/").content.decode()
     assert 'data-testid="blockers"' not in page
     assert " disabled" not in re.search(r'<button[^>]*data-testid="submit"[^>]*>', page).group(0)
+
+
+def test_the_submission_notice_names_the_firm_in_the_language_it_is_written_in(world, ready_assessment):
+    from django.utils import translation
+
+    from review.models import Notification
+
+    with translation.override("en"):
+        services.submit(assessment=ready_assessment, actor=world.a_officer, role="officer")
+    notes = Notification.objects.for_org(world.regulator).filter(recipient=world.supervisor, kind="submitted")
+    message = notes.get().message
+    assert world.firm_a.name in message and world.firm_a.name_ko not in message

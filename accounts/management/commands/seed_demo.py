@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.demo import demo_code_now, demo_secret, seed_second_factors
 from accounts.models import User
@@ -17,15 +20,24 @@ class Command(BaseCommand):
         quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
         with quiet_mail, acting_as(None), transaction.atomic(), batched():
             world = seed_all()
-            emails = [email for email, _org, _role in world.logins]
+            emails = [login.email for login in world.logins]
             with_second_factor = {u.email for u in seed_second_factors(list(User.objects.filter(email__in=emails)))}
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
-        for email, org, role in world.logins:
-            marker = "  + second factor" if email in with_second_factor else ""
-            self.stdout.write(f"  {email:<28} {role:<24} {org}{marker}")
+        # The printout speaks the product's default language (Korean unless LANGUAGE_CODE says otherwise).
+        with translation.override(settings.LANGUAGE_CODE):
+            self._print(world, with_second_factor)
+
+    def _print(self, world, with_second_factor: set[str]) -> None:
+        self.stdout.write(self.style.SUCCESS(
+            _("Demo data ready. Logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD}))
+        for login in world.logins:
+            marker = "  + " + _("second factor") if login.email in with_second_factor else ""
+            self.stdout.write(f"  {login.email:<28} {login.role!s:<24} {login.place}{marker}")
         code, seconds = demo_code_now()
         self.stdout.write(
-            "Second factor (supervisors, leads, firm admins, operator): demo-only authenticator secret "
-            f"{demo_secret()}\n  Add it to an authenticator app, or use the code now: {code} (valid {seconds}s more);"
-            " `python manage.py demo_code` prints the current one."
+            _("Second factor (supervisors, leads, firm admins, operator): demo-only authenticator secret "
+              "%(secret)s") % {"secret": demo_secret()}
         )
+        self.stdout.write("  " + _(
+            "Add it to an authenticator app, or use the code now: %(code)s (valid %(seconds)ss more); "
+            "`python manage.py demo_code` prints the current one."
+        ) % {"code": code, "seconds": seconds})
