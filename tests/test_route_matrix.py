@@ -217,21 +217,37 @@ def _export_as(api, capture, kind: str, parameters: dict | None = None) -> str:
 
 
 def test_exports_never_carry_another_firms_rows(world, api_for, django_capture_on_commit_callbacks):
+    from market.models import SavedSimulation
     from reports.models import ExportKind
     from tests.factories.compliance import make_assessment
 
     for _model, factory in TENANT_FACTORIES.items():
         factory(world.firm_b)
     own_assessment = make_assessment(world.firm_a, title="A assessment")
-    firm_exports = {ExportKind.REGISTER_WORKBOOK: {}, ExportKind.AUDIT_WORKBOOK: {"assessment": own_assessment.pk}}
+    own_simulation = SavedSimulation.objects.create(
+        organization=world.firm_a, created_by=world.a_officer, name="A simulation", scope="firm",
+        duration_minutes=60, results={"failed": [], "duration_minutes": 60, "totals": {}, "breaching": [],
+                                      "services": []},
+    )
+    firm_exports = {
+        ExportKind.REGISTER_WORKBOOK: {},
+        ExportKind.AUDIT_WORKBOOK: {"assessment": own_assessment.pk},
+        ExportKind.MARKET_SIMULATION: {"simulation": own_simulation.pk},
+    }
     supervisor_exports = {ExportKind.REVIEW_QUEUE: {}, ExportKind.MARKET_CONCENTRATION: {}}
     assert set(firm_exports) | set(supervisor_exports) == set(ExportKind.values), "a new export kind: add it here"
     capture = django_capture_on_commit_callbacks
     for kind, parameters in firm_exports.items():
         body = _export_as(api_for(world.a_officer), capture, kind, parameters)
         assert "A assessment" in body or kind != ExportKind.AUDIT_WORKBOOK, "the workbook was not read"
+        assert "A simulation" in body or kind != ExportKind.MARKET_SIMULATION, "the simulation was not read"
         for marker in ("B-SECRET", "B-SUBMITTED"):
             assert marker not in body, f"firm A's {kind} export carries firm B's data ({marker})"
+    b_simulation = SavedSimulation.objects.for_org(world.firm_b).get()
+    with capture(execute=True):
+        refused = api_for(world.a_officer).post("/api/v1/exports/", {
+            "kind": ExportKind.MARKET_SIMULATION, "parameters": {"simulation": b_simulation.pk}}, format="json")
+    assert refused.status_code in (400, 404) and "B-SECRET" not in body_text(refused)
     for kind, parameters in supervisor_exports.items():
         body = _export_as(api_for(world.supervisor), capture, kind, parameters)
         assert "B-SECRET" not in body, f"the supervisor's {kind} export carries firm B's working data"
