@@ -38,7 +38,7 @@ LATIN_IN_KOREAN = {
     "Swagger", "OpenAPI", "Backstop", "Cloudflare", "Authorization", "bst", "htmx", "ZIP", "zip", "SMS",
     "HTML", "UI", "QR", "Google", "Authenticator", "Microsoft", "FSS", "FSC", "SVG", "PNG", "ISMS", "AWS",
     "GitHub", "Redis", "Celery", "Django", "TLS", "SSL", "PKI", "CA", "WAF", "DDoS", "SSO", "MFA", "GB", "MB",
-    "KB", "min", "T1", "T2", "T3", "T4", "G1", "G2", "G4", "G5", "F1", "F5",
+    "KB", "Atlassian", "Statuspage", "RSS", "Atom", "min", "T1", "T2", "T3", "T4", "G1", "G2", "G4", "G5", "F1", "F5",
 }
 
 
@@ -168,6 +168,8 @@ def raw_codes_in(text: str, codes: set[str], word_codes: set[str], words: set[st
 _KOREAN_WORD = r"[\w·]*[\uac00-\ud7a3][\w·]*"
 KOREAN_CITATION = re.compile(rf"{_KOREAN_WORD}(?:\s+{_KOREAN_WORD})*\s*\([^()]*[A-Za-z][^()]*\)")
 BRACKETED = re.compile(r"\([^()]*\)")
+# A path or address (/api/v2/summary.json, https://…) is an identifier, not English prose.
+PATH = re.compile(r"\S*/\S*[A-Za-z0-9]")
 
 
 def foreign_language_in(text: str, language: str, catalogue: Catalogue) -> str | None:
@@ -179,7 +181,7 @@ def foreign_language_in(text: str, language: str, catalogue: Catalogue) -> str |
         return "untranslated msgid"
     if HANGUL.search(text):  # a Korean sentence may gloss a term in English: "합성 모니터링(synthetic check)"
         text = BRACKETED.sub(" ", text)
-    words = [w for w in WORD.findall(text) if not _kept_in_latin(w)]
+    words = [w for w in WORD.findall(PATH.sub(" ", text)) if not _kept_in_latin(w)]
     if words:
         return "English on a Korean page: " + " ".join(words)
     return None
