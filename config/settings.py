@@ -149,7 +149,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "review-reminders-hourly": {"task": "review.send_reminders", "schedule": 3600},
     "expire-exports-hourly": {"task": "reports.expire_exports", "schedule": 3600},
     "redispatch-exports": {"task": "reports.redispatch_exports", "schedule": 5 * 60},
+    "resend-notification-emails": {"task": "review.resend_notification_emails", "schedule": 10 * 60},
 }
+# A notification not emailed after this long (broker down, queue lost in a Redis restart) is queued again,
+# for as long as it is younger than the maximum age.
+NOTIFICATION_EMAIL_RETRY_MINUTES = env_int("NOTIFICATION_EMAIL_RETRY_MINUTES", 10)
+NOTIFICATION_EMAIL_MAX_AGE_HOURS = env_int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", 24)
 # Export jobs: files are kept this long, then deleted (the job row stays as the record).
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)
 # A queued job not picked up after this long (broker was down) is dispatched again by beat.
