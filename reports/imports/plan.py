@@ -21,7 +21,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from audit.values import field_values
+from audit.values import AuditedModelMixin, field_values
 from reports.imports.columns import DEPENDENCIES, REDUNDANCY, REF, SERVICES, VENDORS, SheetSpec
 from reports.imports.reader import RawSheet, RawWorkbook, RowError
 from reports.imports.values import BLANK, UNUSABLE, CellError, convert, norm
@@ -108,7 +108,8 @@ def _slim(obj: models.Model, **parents: models.Model) -> models.Model:
     model = type(obj)
     # from_db takes the values in the model's field order.
     names = [f.attname for f in model._meta.concrete_fields if f.attname in _SLIM_FIELDS[model]]
-    slim = model.from_db(obj._state.db, names, [getattr(obj, name) for name in names])
+    # Model.from_db, not the audited one: a slim instance is never saved, so it needs no audit snapshot.
+    slim = super(AuditedModelMixin, model).from_db(obj._state.db, names, [getattr(obj, name) for name in names])
     for name, parent in parents.items():
         setattr(slim, name, parent)
     return slim
