@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from django.conf import settings as django_settings
 from django.db import connection
+from kombu import pools
 
 from config.celery import app as celery_app
 from tests.services.conftest import ROOT
@@ -118,8 +119,9 @@ def celery_broker(url: str):
     def switch(broker: str, backend: str) -> None:
         # Celery caches the connection pools and the result backend; drop them so the next call
         # builds new ones from the changed configuration.
-        if celery_app._pool is not None:
-            celery_app._pool.force_close_all()
+        # kombu keeps its producer pools in a process-wide registry keyed by connection: empty it
+        # (it closes what it held), or a later send would find a closed pool for the old URL.
+        pools.reset()
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
         celery_app._backend_cache = None
