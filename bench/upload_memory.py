@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/upload_memory.py
 
-Builds each file once, then parses it in a fresh interpreter (so ru_maxrss is the parse's own):
+    .venv/bin/python bench/upload_memory.py --apply   # also: the 50,000-row file read and applied
+
+Builds each file once, then parses it in a fresh interpreter (so the peak is the parse's own):
 a full template (50,000 data rows, the import's limit), a row of 2.8 million cells (the shape that grew the
-server to 1.35 GB), 100,000 one-cell rows, and a file expanding to just under the uncompressed cap.
-Prints file size, uncompressed size, outcome, wall time and peak RSS. Goal: every peak under 150 MB.
+server to 1.35 GB), the same row of short cells, 100,000 one-cell rows, and a small register with 400 extra
+sheets. With --apply the full template is also read and applied in one interpreter, as the confirm step
+does. Prints file size, uncompressed size, outcome, wall time and peak RSS. Goal: every peak under 150 MB.
 """
 
 from __future__ import annotations
@@ -53,6 +56,18 @@ def _add_row(data: bytes, member: str, row_xml: str) -> bytes:
     return out.getvalue()
 
 
+def _with_sheets(data: bytes, extra: int) -> bytes:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    for i in range(extra):
+        sheet = workbook.create_sheet(f"Notes {i}")
+        sheet.append([f"note {i}", i])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def build_files(directory: Path) -> list[Path]:
     from bench.import_register import build_rows
     from reports.imports.sample import register_workbook
@@ -70,19 +85,20 @@ def build_files(directory: Path) -> list[Path]:
     wide_small = _add_row(small, "xl/worksheets/sheet1.xml", '<row r="10">' + "".join(
         f"<c><v>{rng.randrange(10)}</v></c>" for _ in range(2_800_000)) + "</row>")
     for name, data in (("full-template-50k-rows", full), ("one-row-2.8M-cells", wide),
-                       ("one-row-2.8M-short-cells", wide_small), ("100k-one-cell-rows", tall)):
+                       ("one-row-2.8M-short-cells", wide_small), ("100k-one-cell-rows", tall),
+                       ("400-extra-sheets", _with_sheets(small, 400))):
         path = directory / f"{name}.xlsx"
         path.write_bytes(data)
         files.append(path)
     return files
 
 
-def parse_one(path: str) -> None:
-    """Runs in its own interpreter: parse the file for a fresh firm, print the outcome."""
+def parse_one(path: str, apply: bool = False) -> None:
+    """Runs in its own interpreter: parse (and with ``apply`` apply) the file for a fresh firm, print the outcome."""
     _django()
     from accounts.models import Organization, OrganizationKind
     from reports.imports.limits import ImportRefused
-    from reports.imports.register import parse_register
+    from reports.imports.register import apply_plan, parse_register
     from vendors.models import ProviderCatalog
 
     for i in range(12):
@@ -97,6 +113,9 @@ def parse_one(path: str) -> None:
         try:
             plan = parse_register(file, org)
             outcome = f"read: {len(plan.errors)} row errors"
+            if apply:
+                applied = apply_plan(plan, org, filename=Path(path).name)
+                outcome = f"applied: {applied.totals()['create']} created"
         except ImportRefused as refused:
             outcome = f"refused ({refused.code})"
     elapsed = time.perf_counter() - started
@@ -105,9 +124,10 @@ def parse_one(path: str) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--parse":
-        parse_one(sys.argv[2])
+    if len(sys.argv) == 3 and sys.argv[1] in ("--parse", "--parse-apply"):
+        parse_one(sys.argv[2], apply=sys.argv[1] == "--parse-apply")
         return
+    with_apply = "--apply" in sys.argv[1:]
     _django()
     directory = Path(tempfile.mkdtemp(prefix="backstop-upload-"))
     files = build_files(directory)
@@ -116,9 +136,10 @@ def main() -> None:
     env = {**os.environ, "BACKSTOP_VAR_DIR": tempfile.mkdtemp(prefix="backstop-upload-db-")}
     # Migrated once here, so each child's peak RSS is the parse's, not the migrations'.
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
-    for path in files:
+    runs = [("--parse", path) for path in files] + ([("--parse-apply", files[0])] if with_apply else [])
+    for mode, path in runs:
         inflated = sum(m.file_size for m in zipfile.ZipFile(path).infolist()) / MB
-        result = subprocess.run([sys.executable, __file__, "--parse", str(path)], capture_output=True, text=True,
+        result = subprocess.run([sys.executable, __file__, mode, str(path)], capture_output=True, text=True,
                                 env=env, check=False)
         lines = result.stdout.strip().splitlines()
         line = lines[-1] if lines else f"error {result.stderr[-200:]}|0|0|0"

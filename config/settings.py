@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "review-reminders-hourly": {"task": "review.send_reminders", "schedule": 3600},
     "expire-exports-hourly": {"task": "reports.expire_exports", "schedule": 3600},
     "redispatch-exports": {"task": "reports.redispatch_exports", "schedule": 5 * 60},
+    "resend-notification-emails": {"task": "review.resend_notification_emails", "schedule": 10 * 60},
 }
 # Providers' status feeds (outages app): beat looks every OUTAGE_FEED_POLL_SECONDS for feeds that are due;
 # a failing feed waits twice as long per failure in a row, at most OUTAGE_FEED_BACKOFF_MAX_SECONDS.
@@ -188,6 +189,10 @@ OUTAGE_BOARD_REFRESH_SECONDS = env_int("OUTAGE_BOARD_REFRESH_SECONDS", 10)
 # Where the demo's status feeds are served from (the app itself, under DEBUG: see outages/demo.py).
 OUTAGE_DEMO_FEED_BASE_URL = env_str("OUTAGE_DEMO_FEED_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE["poll-status-feeds"] = {"task": "outages.poll_feeds", "schedule": OUTAGE_FEED_POLL_SECONDS}
+# A notification not emailed after this long (broker down, queue lost in a Redis restart) is queued again,
+# for as long as it is younger than the maximum age.
+NOTIFICATION_EMAIL_RETRY_MINUTES = env_int("NOTIFICATION_EMAIL_RETRY_MINUTES", 10)
+NOTIFICATION_EMAIL_MAX_AGE_HOURS = env_int("NOTIFICATION_EMAIL_MAX_AGE_HOURS", 24)
 # Export jobs: files are kept this long, then deleted (the job row stays as the record).
 EXPORT_RETENTION_HOURS = env_int("EXPORT_RETENTION_HOURS", 72)
 # A queued job not picked up after this long (broker was down) is dispatched again by beat.

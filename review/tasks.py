@@ -26,6 +26,13 @@ def _send(organization_id: int, notification_id: int) -> bool:
     return True
 
 
+@shared_task(name="review.resend_notification_emails")
+def resend_notification_emails() -> int:
+    from review.notifications import resend_unsent_emails
+
+    return resend_unsent_emails()
+
+
 @shared_task(name="review.send_reminders")
 def send_reminders() -> dict:
     from review.reminders import run_all

@@ -10,6 +10,7 @@ and a job whose worker died (SIGKILL, OOM) is restarted from scratch.
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import logging
 import os
@@ -37,6 +38,9 @@ logger = logging.getLogger(__name__)
 
 BROKER_DOWN_MESSAGE = _(
     "The export queue is unavailable; your job is kept and will start when it is back."
+)
+DISK_FULL_MESSAGE = _(
+    "The server ran out of disk space while writing the export; nothing was kept. Ask for it again later."
 )
 # Two-key advisory lock (class, job id): held by the worker building a job, released by
 # PostgreSQL when that worker's connection dies, which is how a dead runner is recognised.
@@ -74,7 +78,10 @@ def dispatch(job: ExportJob) -> bool:
         run_in_thread(job.pk, job.organization_id)
         return True
     try:
-        run_export.apply_async(args=[job.pk, job.organization_id], retry=False,
+        # ignore_result: the job row is the result. Asking for one makes Celery subscribe to the
+        # result backend first, which with Redis down blocks ~40 s and then disables the backend
+        # for the rest of the process instead of failing fast with the broker error caught below.
+        run_export.apply_async(args=[job.pk, job.organization_id], retry=False, ignore_result=True,
                                queue=settings.EXPORT_QUEUE or None)
     except _BROKER_ERRORS as exc:
         logger.warning("export job %s kept queued: broker unavailable (%s)", job.pk, exc)
@@ -213,8 +220,12 @@ def _build(job: ExportJob) -> str:
         temp.unlink(missing_ok=True)
         job.status, job.finished_at = ExportStatus.FAILED, timezone.now()
         job.error = f"{type(exc).__name__}: {exc}"[:2000]
+        # The technical error is for the operator; a full disk also gets a sentence the requester can act on.
+        disk_full = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+        with translation.override(job.language):
+            job.message = str(DISK_FULL_MESSAGE) if disk_full else ""
         with acting_as(job.requested_by, job.organization):
-            job.save(update_fields=["status", "finished_at", "error", "updated_at"])
+            job.save(update_fields=["status", "finished_at", "error", "message", "updated_at"])
         return "failed"
     now = timezone.now()
     job.status, job.progress, job.finished_at = ExportStatus.DONE, 100, now

@@ -3,10 +3,16 @@
 The same function plans the dry-run preview and, inside the apply transaction, the real write,
 so what is written is computed from the register as it is at that moment. Reads are a constant
 number of queries per sheet (existing rows are fetched once by reference), never one per row.
+
+Memory stays bounded by the rows read, not by model instances (issue 13: a 50,000-row register
+peaked at 193 MB holding one instance per row): each row's instance lives only while the row is
+planned (and, when applying, written); the plan keeps counts and errors, and a row other sheets
+refer to (a vendor, a service, a dependency) is remembered by a slim instance of a few fields.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +21,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from audit.values import field_values
+from audit.values import AuditedModelMixin, field_values
 from reports.imports.columns import DEPENDENCIES, REDUNDANCY, REF, SERVICES, VENDORS, SheetSpec
 from reports.imports.reader import RawSheet, RawWorkbook, RowError
 from reports.imports.values import BLANK, UNUSABLE, CellError, convert, norm
@@ -29,8 +35,19 @@ _FK_EXCLUDE = ["organization", "catalog", "exit_plan_target", "owner", "service"
 _M2M = {"subcontractors", "shared_upstreams"}
 
 
+# What a row that other sheets point to is remembered by: enough for their validation and for the
+# audit's object_repr (str of a dependency names its service and vendor), and nothing more.
+_SLIM_FIELDS = {
+    Vendor: ("id", "organization_id", "reference", "name", "catalog_id"),
+    BusinessService: ("id", "organization_id", "reference", "name"),
+    Dependency: ("id", "organization_id", "service_id", "vendor_id", "role"),
+}
+
+
 @dataclass
 class PlannedRow:
+    """One row as planned; it exists only while the row is planned and, when applying, written."""
+
     sheet: str
     row: int
     key: tuple
@@ -40,16 +57,20 @@ class PlannedRow:
     changed: list[str] = field(default_factory=list)
 
 
+# apply: write(planned) saves one valid row inside the import's transaction.
+Writer = Callable[[PlannedRow], None]
+
+
 @dataclass
 class SheetPlan:
     name: str
-    rows: list[PlannedRow] = field(default_factory=list)
+    tally: dict[str, int] = field(default_factory=lambda: {CREATE: 0, UPDATE: 0, UNCHANGED: 0})
 
     def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
+        return self.tally[action]
 
     def counts(self) -> dict[str, int]:
-        return {a: self.count(a) for a in (CREATE, UPDATE, UNCHANGED)}
+        return dict(self.tally)
 
 
 @dataclass
@@ -82,10 +103,41 @@ class ImportPlan:
         }
 
 
+class _Ref(tuple):
+    """A row other sheets point to, as (model, field values in _SLIM_FIELDS order, parents): a tuple costs a
+    fifth of a model instance, and 40,000 of them are held while the later sheets are planned."""
+
+    __slots__ = ()
+
+
+def _remember(obj: models.Model, **parents) -> _Ref:
+    model = type(obj)
+    names = _slim_names(model)
+    return _Ref((model, tuple(getattr(obj, name) for name in names), tuple(parents.items())))
+
+
+def _slim_names(model: type[models.Model]) -> list[str]:
+    # from_db takes the values in the model's field order.
+    return [f.attname for f in model._meta.concrete_fields if f.attname in _SLIM_FIELDS[model]]
+
+
+def _instance(ref: models.Model | _Ref | None) -> models.Model | None:
+    """The row as a (deferred, slim) model instance, built for the row being planned and dropped after it."""
+    if ref is None or isinstance(ref, models.Model):
+        return ref
+    model, values, parents = ref
+    # Model.from_db, not the audited one: a slim instance is never saved, so it needs no audit snapshot.
+    slim = super(AuditedModelMixin, model).from_db(None, _slim_names(model), list(values))
+    for name, parent in parents:
+        setattr(slim, name, _instance(parent))
+    return slim
+
+
 class _Planner:
-    def __init__(self, organization: Organization, workbook: RawWorkbook):
+    def __init__(self, organization: Organization, workbook: RawWorkbook, write: Writer | None = None):
         self.org = organization
         self.wb = workbook
+        self.write = write
         self.errors: list[RowError] = []
         self.reported = {(e.sheet, e.row, e.column) for e in workbook.errors}
         self.catalog = {
@@ -138,10 +190,16 @@ class _Planner:
                 for message in messages:
                     self.error(spec, row, label, message)
         if is_new:
-            return PlannedRow(spec.name, row, key, CREATE, obj, m2m_new)
-        after = field_values(obj)
-        changed = sorted(k for k in after if before.get(k) != after[k]) + m2m_changed
-        return PlannedRow(spec.name, row, key, UPDATE if changed else UNCHANGED, obj, m2m_new, changed)
+            planned = PlannedRow(spec.name, row, key, CREATE, obj, m2m_new)
+        else:
+            after = field_values(obj)
+            changed = sorted(k for k in after if before.get(k) != after[k]) + m2m_changed
+            planned = PlannedRow(spec.name, row, key, UPDATE if changed else UNCHANGED, obj, m2m_new, changed)
+        # Written at once while the import is still valid; after the first error nothing more is written
+        # and apply rolls back what was (one transaction), but planning goes on to report every problem.
+        if self.write is not None and planned.action != UNCHANGED and not self.errors and not self.wb.errors:
+            self.write(planned)
+        return planned
 
     @staticmethod
     def _label(spec: SheetSpec, name: str) -> str:
@@ -179,13 +237,13 @@ class _Planner:
         plan = SheetPlan(spec.name)
         self.by_ref = {**existing}
         for row, data, key in self.rows(spec):
-            obj = existing.get(key[0])
+            obj = existing.pop(key[0], None)
             is_new = obj is None
             if is_new:
                 obj = model(organization=self.org)
             placed = self.place(spec, row, key, obj, is_new, data)
-            self.by_ref[key[0]] = placed.obj
-            plan.rows.append(placed)
+            self.by_ref[key[0]] = _remember(placed.obj)
+            plan.tally[placed.action] += 1
         return plan
 
     def plan_dependencies(self, vendors: dict, services: dict) -> tuple[SheetPlan, dict]:
@@ -198,18 +256,18 @@ class _Planner:
             service, vendor = self._parents(spec, row, key, vendors, services)
             if service is None or vendor is None:
                 continue
-            obj = existing.get(key)
+            obj = existing.pop(key, None)
             is_new = obj is None
             if is_new:
                 obj = Dependency(organization=self.org, service=service, vendor=vendor)
             fields = {k: v for k, v in data.items() if spec.column(k).kind != REF}
             placed = self.place(spec, row, key, obj, is_new, fields)
-            by_key[key] = placed.obj
-            plan.rows.append(placed)
+            by_key[key] = _remember(placed.obj, service=services.get(key[0]), vendor=vendors.get(key[1]))
+            plan.tally[placed.action] += 1
         return plan, by_key
 
     def _parents(self, spec, row, key, vendors, services):
-        service, vendor = services.get(key[0]), vendors.get(key[1])
+        service, vendor = _instance(services.get(key[0])), _instance(vendors.get(key[1]))
         if service is None:
             self.error(spec, row, spec.column("service_ref").label,
                        _("No service with this reference in the file or the register."))
@@ -230,12 +288,12 @@ class _Planner:
             existing.setdefault((d.service.reference, d.vendor.reference, d.role, m.strategy, alt), m)
         plan = SheetPlan(spec.name)
         for row, data, key in self.rows(spec):
-            dep = deps.get(key[:3])
+            dep = _instance(deps.get(key[:3]))
             if dep is None:
                 self.error(spec, row, spec.column("role").label, _(
                     "No dependency for this service, vendor and role in the file or the register."))
                 continue
-            obj = existing.get(key)
+            obj = existing.pop(key, None)
             is_new = obj is None
             if is_new:
                 obj = RedundancyMeasure(organization=self.org)
@@ -245,15 +303,18 @@ class _Planner:
                 self.error(spec, row, spec.column("alternate_provider").label,
                            _("The alternate provider cannot be the primary provider itself."))
             fields = {k: v for k, v in data.items() if spec.column(k).kind != REF and k != "role"}
-            plan.rows.append(self.place(spec, row, key, obj, is_new, fields))
+            plan.tally[self.place(spec, row, key, obj, is_new, fields).action] += 1
         return plan
 
 
-def plan_import(workbook: RawWorkbook, organization: Organization) -> ImportPlan:
-    """Plan every sheet against the register; ``plan.errors`` lists every problem found."""
+def plan_import(workbook: RawWorkbook, organization: Organization, write: Writer | None = None) -> ImportPlan:
+    """Plan every sheet against the register; ``plan.errors`` lists every problem found.
+
+    With ``write`` (apply, inside its transaction) each valid row is written as soon as it is planned.
+    """
     if workbook.errors and any(e.row in (None, 1) for e in workbook.errors):
         return ImportPlan(workbook, list(workbook.errors))  # structure is wrong: nothing to plan
-    planner = _Planner(organization, workbook)
+    planner = _Planner(organization, workbook, write)
     sheets = {}
     sheets[VENDORS.name] = planner.plan_simple(VENDORS, Vendor, ("subcontractors",))
     vendors = planner.by_ref

@@ -32,10 +32,18 @@ class RowError:
         return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": str(self.message)}
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
+    """One data row, compact (issue 13: 50,000 rows are held until the import is planned): the sheet's
+    column keys are shared, the row keeps its cells as a tuple (None where empty)."""
+
     row: int
-    values: dict[str, Any]
+    keys: tuple[str, ...]
+    cells: tuple[Any, ...]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {key: value for key, value in zip(self.keys, self.cells, strict=True) if value is not None}
 
 
 @dataclass
@@ -109,6 +117,7 @@ def _read_rows(ws, spec: SheetSpec, mapping: dict[int, Column], sheet: RawSheet,
     if not mapping:
         return
     width = max(mapping) + 1
+    keys = tuple(column.key for column in mapping.values())
     iterated = 0
     for row_no, cells in enumerate(ws.iter_rows(min_row=FIRST_DATA_ROW, max_col=width), start=FIRST_DATA_ROW):
         iterated += 1
@@ -138,7 +147,7 @@ def _read_rows(ws, spec: SheetSpec, mapping: dict[int, Column], sheet: RawSheet,
         budget[0] += 1
         if budget[0] > limits.MAX_DATA_ROWS:
             raise _too_many_rows()
-        sheet.rows.append(RawRow(row_no, values))
+        sheet.rows.append(RawRow(row_no, keys, tuple(values.get(key) for key in keys)))
 
 
 def _too_many_rows() -> limits.ImportRefused:

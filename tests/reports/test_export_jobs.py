@@ -175,3 +175,30 @@ def test_throttle_is_ignored_unless_the_setting_allows_it(world, django_capture_
     with mock.patch("reports.workbooks.base.time.sleep") as sleep:
         _request(world, django_capture_on_commit_callbacks, parameters={"throttle_ms": 500})
     sleep.assert_not_called()
+
+
+def test_a_full_disk_fails_the_job_with_a_sentence_and_leaves_no_partial_file(
+    world, django_capture_on_commit_callbacks, monkeypatch
+):
+    import dataclasses
+    import errno
+    import os
+
+    from reports.exports.kinds import SPECS
+
+    def full_disk(organization, parameters, path, progress, user):
+        with open(path, "wb") as fh:
+            fh.write(b"PK\x03\x04 the start of a workbook")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+
+    monkeypatch.setitem(SPECS, ExportKind.REGISTER_WORKBOOK,
+                        dataclasses.replace(SPECS[ExportKind.REGISTER_WORKBOOK], builder=lambda: full_disk))
+    job = _request(world, django_capture_on_commit_callbacks)
+
+    assert job.status == ExportStatus.FAILED and "No space left on device" in job.error
+    assert job.message == str(jobs.DISK_FULL_MESSAGE)
+    assert list(jobs.export_dir(world.firm_a.pk).iterdir()) == []
+
+    monkeypatch.undo()
+    again = _request(world, django_capture_on_commit_callbacks)
+    assert again.status == ExportStatus.DONE and again.message == ""

@@ -19,13 +19,10 @@ import io
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
@@ -34,21 +31,13 @@ from reports.exports import jobs
 from reports.models import ExportJob, ExportKind, ExportStatus
 from reports.workbooks.labels import label
 from tests.factories.vendors import make_chain, make_vendor
-from tests.services.conftest import ROOT, _require_services
+from tests.services.conftest import _require_services
+from tests.services.processes import WorkerProcess
+from tests.services.processes import wait as _wait
 
 pytestmark = pytest.mark.services
 
 KILL_QUEUE = f"export-kill-test-{os.getpid()}"
-
-
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def _job(job_id: int, org) -> ExportJob:
@@ -67,41 +56,6 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-class WorkerProcess:
-    """A Celery worker of our own on a private queue (the session worker never sees its messages)."""
-
-    def __init__(self, name: str, pool: str, extra_env: dict, log_name: str):
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-            "CELERY_TASK_ALWAYS_EAGER": "0",
-            "EXPORT_ALLOW_THROTTLE": "1",
-            **extra_env,
-        }
-        self.name = f"{name}-{os.getpid()}@%h"
-        self.log = open(ROOT / "var" / log_name, "w")
-        cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}", "--concurrency=1",
-               "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", KILL_QUEUE, "-l", "info",
-               "-n", self.name]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        hostname = self.name.replace("%h", os.uname().nodename)
-        _wait(lambda: self.proc.poll() is not None or celery_app.control.ping(destination=[hostname], timeout=1.0),
-              60, f"worker {hostname} to answer a ping")
-        assert self.proc.poll() is None, f"worker exited with {self.proc.returncode}; see var/{log_name}"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
 @pytest.fixture
 def worker_factory(transactional_db, settings):
     """start(name, pool, env) -> WorkerProcess; every worker started is stopped at the end."""
@@ -112,7 +66,7 @@ def worker_factory(transactional_db, settings):
     started: list[WorkerProcess] = []
 
     def start(name: str, pool: str = "solo", env: dict | None = None) -> WorkerProcess:
-        worker = WorkerProcess(name, pool, env or {}, f"celery-export-{name}.log")
+        worker = WorkerProcess(name, pool, env or {}, f"celery-export-{name}.log", [KILL_QUEUE])
         started.append(worker)
         return worker
 

@@ -1,0 +1,87 @@
+"""Uploads in bounded memory (issue 13): a register at the 50,000-row limit is read and planned with the
+process's peak RSS under 150 MB. bench/upload_memory.py measures every shape; this test guards the largest
+valid one, which is the one that grew (193 MB before the plan stopped holding a model instance per row).
+
+Measured honestly but cheaply: the parse runs in a forked child whose peak RSS (VmHWM) is reset at the
+fork, so the child's peak growth is the parse's own; added to the resident size of a freshly started
+interpreter that has loaded the app (what a web worker is before its first upload), that is the peak an
+upload costs a worker. Forking needs the parent's in-memory SQLite test database: PostgreSQL runs skip it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from bench.import_register import build_rows
+from reports.imports.register import parse_register
+from reports.imports.sample import register_workbook
+from vendors.models import ProviderCatalog
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite" or not Path("/proc/self/clear_refs").exists(),
+                       reason="needs Linux /proc and the forkable in-memory SQLite test database"),
+]
+ROOT = Path(__file__).resolve().parents[2]
+LIMIT_MB = 150
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"{field} not in /proc/self/status")
+
+
+def _fresh_interpreter_mb() -> float:
+    """Resident size of a new interpreter with Django set up and the import code loaded."""
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup(); "
+            "import reports.imports.register, compliance.excel.importer; "
+            "print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def _peak_growth_mb(call) -> float:
+    """Run ``call`` in a forked child; return how far its peak RSS rose above its RSS at the start."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: measure, report, leave without running the parent's teardown
+        os.close(read)
+        status = 1
+        try:
+            Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+            start = _status_mb("VmRSS")
+            call()
+            os.write(write, f"{_status_mb('VmHWM') - start:.1f}".encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        reported = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert status == 0 and reported, "the measuring child failed"
+    return float(reported)
+
+
+def test_a_register_at_the_row_limit_is_read_in_under_150_mb(world):
+    keys = [f"memory-provider-{i}" for i in range(12)]
+    for key in keys:
+        ProviderCatalog.objects.create(key=key, legal_name=key, category="cloud", country="US")
+    data = register_workbook(build_rows(keys, 20_000, 10_000, 12_000, 8_000))  # 50,000 data rows
+
+    def parse() -> None:
+        plan = parse_register(io.BytesIO(data), world.firm_a)
+        assert plan.is_valid and plan.workbook.data_rows == 50_000, plan.errors[:3]
+
+    growth = _peak_growth_mb(parse)
+    peak = _fresh_interpreter_mb() + growth
+    assert peak < LIMIT_MB, f"peak {peak:.0f} MB (parse alone {growth:.0f} MB)"
