@@ -42,6 +42,19 @@
     var picker = event.target instanceof Element ? event.target.closest("[data-picker]") : null;
     if (picker) { pickerCount(picker); }
   });
+  // Navigation groups: opening one closes the others, and a click elsewhere closes them all.
+  document.addEventListener("toggle", function (event) {
+    var group = event.target;
+    if (group instanceof HTMLDetailsElement && group.hasAttribute("data-navgroup") && group.open) {
+      document.querySelectorAll("details[data-navgroup][open]").forEach(function (other) {
+        if (other !== group) { other.open = false; }
+      });
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target instanceof Element && event.target.closest("details[data-navgroup]")) { return; }
+    document.querySelectorAll("details[data-navgroup][open]").forEach(function (group) { group.open = false; });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-picker]").forEach(pickerCount);
     // The error summary takes the focus, so a keyboard or screen-reader user starts at the problems.
