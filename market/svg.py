@@ -7,6 +7,7 @@ way to read a value (accessibility; and a printed page keeps both).
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -17,8 +18,16 @@ COLOURS = {"lost_beyond_rto": "#b42318", "degraded_within_rto": "#dc6803", "cove
 
 
 def _label(text: object, limit: int = 28) -> str:
+    """The label cut to ``limit`` narrow characters; a Hangul or other wide character counts as two, so a
+    Korean service name fits the label column as an English one does."""
     s = str(text)
-    return escape(s if len(s) <= limit else s[: limit - 1] + "…")
+    used, cut = 0, len(s)
+    for i, ch in enumerate(s):
+        used += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        if used > limit:
+            cut = i
+            break
+    return escape(s if cut == len(s) else s[: max(cut - 1, 1)] + "…")
 
 
 def bar_chart(items: list[tuple[object, float]], *, title: str, unit: str = "",
@@ -85,7 +94,9 @@ def date_timeline(items: list[tuple[object, datetime.date]], *, start: datetime.
             f'<line x1="{LABEL_W}" x2="{x}" y1="{y + 9}" y2="{y + 9}" stroke="#d0d5dd" stroke-dasharray="2 3"></line>'
             f'<circle cx="{x}" cy="{y + 9}" r="6" fill="{"#b54708" if soon else "#1d4ed8"}">'
             f'<title>{escape(label)}: {day.isoformat()}</title></circle>'
-            f'<text x="{min(x + 10, WIDTH - 70)}" y="{y + 13}" font-size="11">{day:%m-%d}</text>'
+            # Near the right edge the date goes left of its dot, so it never runs off or under it.
+            + (f'<text x="{x + 10}" y="{y + 13}" font-size="11">{day:%m-%d}</text>' if x < WIDTH - 50 else
+               f'<text x="{x - 10}" y="{y + 13}" font-size="11" text-anchor="end">{day:%m-%d}</text>')
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every interpolated text is escaped above

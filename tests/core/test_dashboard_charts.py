@@ -73,3 +73,10 @@ def test_the_dashboard_costs_the_same_queries_for_1_or_20_findings(rows, world, 
     client = english_client(world.a_officer)
     with django_assert_max_num_queries(40):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_korean_label_is_cut_by_its_width_not_its_length():
+    drawn = svg.bar_chart([("가상자산 입출금 (Crypto deposits and withdrawals)", 1)], title="t")
+    label = drawn.split('text-anchor="end" font-size="12">')[1].split("<")[0]
+    width = sum(2 if "가" <= ch <= "힣" else 1 for ch in label)
+    assert label.endswith("…") and width <= 28
