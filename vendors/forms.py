@@ -129,6 +129,8 @@ class VendorForm(RegisterForm):
     def scope(self, organization: Organization | None) -> None:
         catalog = catalog_choices(organization)
         self.fields["catalog"].queryset = catalog
+        # "공급업체" is the firm's own vendor (this form); the catalog entry behind it is the provider.
+        self.fields["catalog"].label = _("Provider (catalog entry)")
         self.fields["exit_plan_target"].queryset = catalog
         self.fields["subcontractors"].queryset = catalog
         self.fields["owner"].queryset = firm_members(organization)
