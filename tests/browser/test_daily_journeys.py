@@ -10,6 +10,7 @@ import pytest
 from accounts.models import OrganizationKind
 from accounts.roles import Role
 from tests.browser.login import log_in
+from tests.compliance.webtools import assessment_with
 from tests.factories.accounts import make_authenticator, make_member, make_org
 from tests.factories.compliance import make_finding
 from tests.factories.vendors import make_chain, make_provider
@@ -58,6 +59,7 @@ def firm():
     make_provider("cloudflare-like", brand="Flarecloud")
     make_provider("akamai-like", brand="Akamized")
     make_finding(org, title="No exit plan for the CDN", severity="critical")
+    org.journey_assessment = assessment_with(org, n=4, title="Echo 2025 self-assessment")
     return org
 
 
@@ -118,6 +120,9 @@ def test_an_officers_day(language, firm, browser_page, live_server):
     assert not page.locator('[data-testid="mainnav"]').is_visible()
     page.click('[data-testid="nav-toggle"]')
     assert page.locator('[data-testid="mainnav"]').is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    # The assessment page stays one readable column, never wider than the phone.
+    page.goto(f"{base}/compliance/assessments/{firm.journey_assessment.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
 
     assert console.errors == []
