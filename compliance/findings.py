@@ -243,6 +243,13 @@ def update_finding(*, finding: Finding, version: int, data: dict[str, Any]) -> F
     unknown = set(data) - allowed
     if unknown:
         raise ValidationError({k: _("This field cannot be changed.") for k in sorted(unknown)})
+    # The edit form and the API follow the same lifecycle as the detail page's status change. The stored
+    # status is read back: a bound ModelForm has already copied the new one onto the instance.
+    stored = Finding._base_manager.filter(pk=finding.pk).values_list("status", flat=True).first() or finding.status
+    moving_to = data.get("status", stored)
+    if moving_to != stored and moving_to not in allowed_transitions(stored):
+        raise ValidationError({"status": _("A finding that is “%(current)s” cannot become “%(target)s”.") % {
+            "current": _status_label(stored), "target": _status_label(moving_to)}})
     for key, value in data.items():
         setattr(finding, key, value)
     if finding.status != FindingStatus.RISK_ACCEPTED:
@@ -279,6 +286,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _status_label(status: str) -> str:
+    return str(FindingStatus(status).label) if status in FindingStatus.values else status
+
+
 def allowed_transitions(status: str) -> list[str]:
     """Pure: the statuses a finding in ``status`` may move to, in the order of FindingStatus."""
     targets = TRANSITIONS.get(status, frozenset())
@@ -297,8 +308,7 @@ def change_status(
     """
     if status not in allowed_transitions(finding.status):
         raise ValidationError({"status": _("A finding that is “%(current)s” cannot become “%(target)s”.") % {
-            "current": finding.get_status_display(), "target": FindingStatus(status).label
-            if status in FindingStatus.values else status}})
+            "current": finding.get_status_display(), "target": _status_label(status)}})
     data: dict[str, Any] = {"status": status}
     if status == FindingStatus.RISK_ACCEPTED:
         data.update(risk_accepted_by=approver, risk_acceptance_expires_on=expires_on)

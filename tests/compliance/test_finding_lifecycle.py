@@ -123,3 +123,13 @@ def test_the_detail_links_to_the_answer_and_its_evidence(world):
     body = english_client(world.a_viewer).get(reverse("compliance:finding_detail", args=[finding.pk])).content.decode()
     assert f"#req-{answer.requirement_id}" in body
     assert "board-minutes.pdf" in body and 'data-testid="finding-evidence-link"' in body
+
+
+def test_the_edit_form_follows_the_same_lifecycle(world):
+    finding = make_finding(world.firm_a, title="Closed", status="resolved")
+    response = english_client(world.a_officer).post(reverse("compliance:finding_edit", args=[finding.pk]), {
+        "title": "Closed", "severity": "high", "status": "in_progress", "version": finding.version})
+    assert response.status_code == 400
+    assert "cannot become" in response.content.decode()
+    finding.refresh_from_db()
+    assert finding.status == "resolved"
