@@ -42,6 +42,8 @@ OVERRIDES = {
         "EC-F1": (Response.COMPLIANT, "2025.9 운영 전환 테스트 12분 (production switch test, 12 min)."),
     },
 }
+# Days an officer gives a new finding, by severity: the demo's findings are owned and dated like real ones.
+DUE_DAYS = {"critical": 14, "high": 30, "medium": 60, "low": 90}
 # Share of applicable items each firm has answered so far, out of 100.
 ANSWERED_SHARE = {"dalbit": 80, "pado": 90, "hanbit": 70, "saebyeol": 60, "nuri": 50, "haneul": 65}
 
@@ -132,3 +134,24 @@ def seed(world) -> None:
                 vendor_assessment = _assessment(org, edge, EDGE_TITLE, officer, vendor)
                 _answer_all(vendor_assessment, slug, officer)
                 findings.sync_findings(assessment=vendor_assessment)
+            _own_findings(org, officer)
+
+
+def _own_findings(org, officer) -> None:
+    """Give every open finding without an owner the firm's officer and a due date by severity.
+
+    Dates count from the finding's creation, so re-seeding later leaves them alone (idempotent), and the
+    Dalbit story keeps its critical KR-G3 finding in progress with a plan.
+    """
+    from compliance.models import Finding
+
+    if officer is None:
+        return
+    for finding in Finding.objects.for_org(org).filter(owner__isnull=True).exclude(
+            status__in=["resolved", "risk_accepted"]):
+        data = {"owner": officer, "due_date": finding.created_at.date() + datetime.timedelta(
+            days=DUE_DAYS.get(finding.severity, 60))}
+        if finding.severity == "critical" and not finding.remediation_plan:
+            data["status"] = "in_progress"
+            data["remediation_plan"] = "보조 경로 구성 및 전환 테스트 (set up a second path and test the switch)."
+        findings.update_finding(finding=finding, version=finding.version, data=data)

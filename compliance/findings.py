@@ -243,6 +243,13 @@ def update_finding(*, finding: Finding, version: int, data: dict[str, Any]) -> F
     unknown = set(data) - allowed
     if unknown:
         raise ValidationError({k: _("This field cannot be changed.") for k in sorted(unknown)})
+    # The edit form and the API follow the same lifecycle as the detail page's status change. The stored
+    # status is read back: a bound ModelForm has already copied the new one onto the instance.
+    stored = Finding._base_manager.filter(pk=finding.pk).values_list("status", flat=True).first() or finding.status
+    moving_to = data.get("status", stored)
+    if moving_to != stored and moving_to not in allowed_transitions(stored):
+        raise ValidationError({"status": _("A finding that is “%(current)s” cannot become “%(target)s”.") % {
+            "current": _status_label(stored), "target": _status_label(moving_to)}})
     for key, value in data.items():
         setattr(finding, key, value)
     if finding.status != FindingStatus.RISK_ACCEPTED:
@@ -267,3 +274,46 @@ def accept_risk(
 
 def is_open(finding: Finding) -> bool:
     return finding.status not in CLOSED_FINDING_STATUSES
+
+
+# Which status a finding may move to from the detail page. A resolved or accepted finding is reopened
+# before it is worked on again, so "in progress" is never reached straight from a closed status.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    FindingStatus.OPEN: frozenset({FindingStatus.IN_PROGRESS, FindingStatus.RESOLVED, FindingStatus.RISK_ACCEPTED}),
+    FindingStatus.IN_PROGRESS: frozenset({FindingStatus.OPEN, FindingStatus.RESOLVED, FindingStatus.RISK_ACCEPTED}),
+    FindingStatus.RESOLVED: frozenset({FindingStatus.OPEN}),
+    FindingStatus.RISK_ACCEPTED: frozenset({FindingStatus.OPEN, FindingStatus.RESOLVED}),
+}
+
+
+def _status_label(status: str) -> str:
+    return str(FindingStatus(status).label) if status in FindingStatus.values else status
+
+
+def allowed_transitions(status: str) -> list[str]:
+    """Pure: the statuses a finding in ``status`` may move to, in the order of FindingStatus."""
+    targets = TRANSITIONS.get(status, frozenset())
+    return [value for value in FindingStatus.values if value in targets]
+
+
+def change_status(
+    *, finding: Finding, version: int, status: str, approver: User | None = None,
+    expires_on: datetime.date | None = None, note: str = "",
+) -> Finding:
+    """Move a finding along its lifecycle (TRANSITIONS); the change is audited by the save signal.
+
+    Accepting the risk needs an approver and a future expiry (Finding.clean, _check_people); any other
+    status clears the acceptance. A note is added to the remediation plan, dated, so the reason for a
+    resolution or a reopening stays with the finding.
+    """
+    if status not in allowed_transitions(finding.status):
+        raise ValidationError({"status": _("A finding that is “%(current)s” cannot become “%(target)s”.") % {
+            "current": finding.get_status_display(), "target": _status_label(status)}})
+    data: dict[str, Any] = {"status": status}
+    if status == FindingStatus.RISK_ACCEPTED:
+        data.update(risk_accepted_by=approver, risk_acceptance_expires_on=expires_on)
+    note = (note or "").strip()
+    if note:
+        line = f"[{timezone.localdate().isoformat()} {FindingStatus(status).label}] {note}"
+        data["remediation_plan"] = (finding.remediation_plan + "\n" + line).strip()
+    return update_finding(finding=finding, version=version, data=data)

@@ -121,5 +121,39 @@ class FindingForm(RegisterForm):
         return data
 
 
+class FindingStatusForm(forms.Form):
+    """The detail page's status change: only the moves the lifecycle allows (findings.TRANSITIONS)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("New status"))
+    risk_accepted_by = forms.ModelChoiceField(
+        label=_("Risk accepted by"), queryset=Finding.objects.none(), required=False,
+        help_text=_("Needed when the risk is accepted."),
+    )
+    risk_acceptance_expires_on = forms.DateField(
+        label=_("Risk acceptance expires on"), required=False, widget=DATE,
+        help_text=_("Needed when the risk is accepted."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=2000)
+
+    def __init__(self, *args: Any, finding: Finding, **kwargs: Any) -> None:
+        from compliance.findings import allowed_transitions
+
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = finding.version
+        self.fields["status"].choices = [(s, FindingStatus(s).label) for s in allowed_transitions(finding.status)]
+        self.fields["risk_accepted_by"].queryset = firm_editors(finding.organization).order_by("email")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("status") == FindingStatus.RISK_ACCEPTED:
+            if not data.get("risk_accepted_by"):
+                self.add_error("risk_accepted_by", _("Accepting a risk needs the approver."))
+            if not data.get("risk_acceptance_expires_on"):
+                self.add_error("risk_acceptance_expires_on", _("Accepting a risk needs an expiry date."))
+        return data
+
+
 class ChecklistUploadForm(forms.Form):
     file = forms.FileField(label=_("Filled-in checklist (.xlsx)"))

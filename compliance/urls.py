@@ -31,4 +31,5 @@ urlpatterns = [
     path("findings/new/", findings.finding_create, name="finding_create"),
     path("findings/<int:pk>/", findings.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/edit/", findings.finding_edit, name="finding_edit"),
+    path("findings/<int:pk>/status/", findings.finding_status, name="finding_status"),
 ]

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.api import MeView, PasswordTokenView
-from audit.views import audit_log
+from audit.views import audit_log, audit_log_export
 from config.api_urls import router
 from core import api_docs
 from core.health import healthz
@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("audit/", audit_log, name="audit_log"),
+    path("audit/export.xlsx", audit_log_export, name="audit_log_export"),
     path("vendors/", include("vendors.urls")),
     path("compliance/", include("compliance.urls")),
     path("reports/", include("reports.urls")),

@@ -14,6 +14,7 @@ from accounts.tenancy import get_for_org_or_404, supervisor_view, view_of
 from audit.models import AuditEvent
 from audit.recorder import record
 from core.concurrency import ConcurrentEditError
+from core.filenames import export_filename
 from market import rules, services, svg
 from market.export import simulation_workbook
 from market.forms import SaveForm, SimulationForm
@@ -151,5 +152,6 @@ def simulation_export(request, pk):
     data = simulation_workbook(sim)
     record(AuditEvent.Action.EXPORT, obj=sim, actor=request.user, changes={"kind": "market_simulation"})
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="simulation-{sim.pk}.xlsx"'
+    name = export_filename("outage-simulation", sim.organization, f"simulation-{sim.pk}")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

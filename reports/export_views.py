@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.tenancy import get_for_org_or_404, view_of
 from audit.models import AuditEvent
 from audit.recorder import record
+from core.filenames import export_filename
 from reports.exports import jobs
 from reports.exports.forms import ExportRequestForm
 from reports.models import ExportJob, ExportKind, ExportStatus
@@ -149,7 +150,7 @@ def register_download_now(request):
     size = spool.tell()
     spool.seek(0)
     now = timezone.now()
-    name = f"register_workbook-{timezone.localtime(now):%Y%m%d-%H%M%S}.xlsx"
+    name = export_filename("register-workbook", org, on=timezone.localdate(now))
     job = ExportJob.objects.create(
         organization=org, requested_by=request.user, kind=ExportKind.REGISTER_WORKBOOK, language=language,
         parameters={"direct": True}, status=ExportStatus.DONE, progress=100, file_sha256=digest, file_size=size,

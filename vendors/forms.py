@@ -67,6 +67,24 @@ class RegisterForm(forms.ModelForm):
     def scope(self, organization: Organization | None) -> None:
         """Narrow each relation's choices; subclasses list theirs."""
 
+    def clean_reference(self) -> Any:
+        # The service checks this too (vendors.services._check_reference); checking here as well puts a
+        # duplicate on the reference field together with the other errors, not alone after they are fixed.
+        ref = self.cleaned_data.get("reference")
+        model = self._meta.model
+        if ref and self.organization is not None and model.objects.for_org(self.organization).filter(
+                reference=ref).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another record of your firm already uses this reference."))
+        return ref
+
+    @property
+    def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The visible fields grouped by ``FIELDSETS`` ((legend, names), ...); one unnamed group without it."""
+        groups = getattr(self, "FIELDSETS", None)
+        if not groups:
+            return [("", list(self.visible_fields()))]
+        return [(legend, [self[name] for name in names if name in self.fields]) for legend, names in groups]
+
     def service_data(self) -> dict[str, Any]:
         """The cleaned model fields, as the service functions take them."""
         data = {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
@@ -74,7 +92,25 @@ class RegisterForm(forms.ModelForm):
         return data
 
 
+class PickerWidget(forms.CheckboxSelectMultiple):
+    """A searchable list of checkboxes (static/js/app.js filters it as one types; without script it is
+    still a plain, scrollable list), instead of a Ctrl-click <select multiple> of every provider."""
+
+    picker = True  # templates/partials/form_fields.html draws it with its search box
+
+
 class VendorForm(RegisterForm):
+    FIELDSETS = [
+        (_("Identity"), ["reference", "catalog", "name", "category", "status", "owner"]),
+        (_("Contract"), ["contract_reference", "contract_start", "contract_end", "notice_period_days",
+                         "audit_rights", "supervisory_access", "exit_clause", "priority_contract"]),
+        (_("Data and location"), ["jurisdiction", "data_location", "data_region", "shares_personal_credit",
+                                  "shares_unique_id", "shares_transaction_data", "shares_crypto_keys",
+                                  "subcontractors", "undisclosed_subcontractors"]),
+        (_("Exit"), ["exit_plan_exists", "exit_plan_reviewed_on", "exit_plan_target", "exit_plan_in_house",
+                     "exit_plan_duration_days"]),
+    ]
+
     class Meta:
         model = Vendor
         fields = [
@@ -87,11 +123,14 @@ class VendorForm(RegisterForm):
             "exit_plan_exists", "exit_plan_reviewed_on", "exit_plan_target", "exit_plan_in_house",
             "exit_plan_duration_days",
         ]
-        widgets = {"contract_start": DATE, "contract_end": DATE, "exit_plan_reviewed_on": DATE}
+        widgets = {"contract_start": DATE, "contract_end": DATE, "exit_plan_reviewed_on": DATE,
+                   "subcontractors": PickerWidget}
 
     def scope(self, organization: Organization | None) -> None:
         catalog = catalog_choices(organization)
         self.fields["catalog"].queryset = catalog
+        # "공급업체" is the firm's own vendor (this form); the catalog entry behind it is the provider.
+        self.fields["catalog"].label = _("Provider (catalog entry)")
         self.fields["exit_plan_target"].queryset = catalog
         self.fields["subcontractors"].queryset = catalog
         self.fields["owner"].queryset = firm_members(organization)

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.tenancy import view_of
@@ -23,6 +22,7 @@ from compliance.excel.importer import apply_plan, read_plan
 from compliance.forms import ChecklistUploadForm
 from compliance.models import Assessment
 from compliance.views.common import can_answer, load_assessment
+from core.filenames import export_filename
 from reports.imports.limits import ImportRefused
 from vendors.views.common import allow_methods, firm_page
 
@@ -43,7 +43,8 @@ def checklist_export(request: HttpRequest, pk: int) -> HttpResponse:
     content = build_checklist(assessment)
     record(AuditEvent.Action.EXPORT, obj=assessment, changes={"workbook": "checklist"})
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="checklist-{assessment.pk}-{timezone.localdate()}.xlsx"'
+    name = export_filename("checklist", assessment.organization, f"assessment-{assessment.pk}")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -30,6 +30,7 @@ from accounts.models import Organization
 from audit.context import acting_as
 from audit.models import AuditEvent
 from audit.recorder import record
+from core.filenames import export_filename
 from reports.exports.kinds import SPECS, clean_parameters
 from reports.models import ExportJob, ExportStatus
 from reports.workbooks.base import Progress
@@ -205,7 +206,10 @@ def _build(job: ExportJob) -> str:
     throttle = job.parameters.get("throttle_ms", 0) if settings.EXPORT_ALLOW_THROTTLE else 0
     folder = export_dir(job.organization_id)
     folder.mkdir(parents=True, exist_ok=True)
-    final_name = f"{job.kind}-{job.pk}-{timezone.localtime():%Y%m%d-%H%M%S}.xlsx"
+    assessment = job.parameters.get("assessment")
+    # What, whose, which and when (core.filenames); the job number keeps two exports of a day apart.
+    final_name = export_filename(job.kind.replace("_", "-"), job.organization,
+                                 f"assessment-{assessment}" if assessment else "", f"job-{job.pk}")
     temp = folder / f".{final_name}.{uuid.uuid4().hex}.part"
     try:
         builder = SPECS[job.kind].builder()

@@ -31,6 +31,12 @@ def test_the_demo_gives_every_firm_an_assessment_and_dalbit_a_knock_out(db):
         if not org.is_regulator:
             assert Assessment.objects.for_org(org).filter(framework__code="KR-TPRM").count() == 1, slug
 
+    open_findings = Finding.objects.for_org(dalbit).exclude(status__in=["resolved", "risk_accepted"])
+    assert open_findings.exists()
+    assert not open_findings.filter(owner__isnull=True).exists()
+    assert not open_findings.filter(due_date__isnull=True).exists()
+    assert open_findings.filter(status="in_progress", remediation_plan__gt="").exists()
+
     counts = (Assessment.objects.for_org(dalbit).count(), Answer.objects.for_org(dalbit).count(),
               Finding.objects.for_org(dalbit).count())
     seed_all()

@@ -44,7 +44,8 @@ def test_a_requested_export_is_audited_run_and_done_with_its_hash(world, django_
     job = _request(world, django_capture_on_commit_callbacks)
 
     assert job.status == ExportStatus.DONE and job.progress == 100 and job.attempts == 1
-    assert job.file.name.startswith(f"exports/{world.firm_a.pk}/register_workbook-{job.pk}-")
+    # The name says what, whose, which job and when.
+    assert job.file.name.startswith(f"exports/{world.firm_a.pk}/backstop-register-workbook-alpha-bank-job-{job.pk}-")
     assert hashlib.sha256(_path(job).read_bytes()).hexdigest() == job.file_sha256
     assert job.file_size == _path(job).stat().st_size and job.row_count > 0
     assert job.expires_at - job.finished_at == datetime.timedelta(hours=settings.EXPORT_RETENTION_HOURS)

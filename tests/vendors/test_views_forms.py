@@ -234,3 +234,34 @@ def test_a_detection_before_the_start_is_refused(world, as_user):
         "detected_at": "2025-11-18T11:00"})
     assert response.status_code == 400
     assert "detected_at" in response.context["form"].errors
+
+
+def test_the_vendor_form_is_grouped_and_sums_up_its_errors_with_the_duplicate_reference(world, as_user):
+    provider = make_provider("edgeco")
+    make_vendor(world.firm_a, reference="V-NEW")
+    data = _vendor_post(provider, jurisdiction="usa")
+    response = as_user(world.a_officer).post(reverse("vendors:vendor_create"), data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    # The duplicate is reported in the same round as the bad country, not only after it is fixed.
+    assert "reference" in errors and "jurisdiction" in errors
+    body = response.content.decode()
+    summary = body[body.index('data-testid="error-summary"'):body.index("</div>", body.index("error-summary"))]
+    assert 'href="#id_reference"' in summary and 'href="#id_jurisdiction"' in summary
+    for legend in ("Identity", "Contract", "Data and location", "Exit"):
+        assert f"<legend>{legend}</legend>" in body
+
+
+def test_subcontractors_are_a_searchable_checkbox_picker(world, as_user):
+    make_provider("edgeco")
+    body = as_user(world.a_officer).get(reverse("vendors:vendor_create")).content.decode()
+    assert "data-picker-search" in body and 'name="subcontractors"' in body and 'type="checkbox"' in body
+    assert "<select name=\"subcontractors\"" not in body
+
+
+def test_a_duplicate_service_reference_is_flagged_on_the_form(world, as_user):
+    service = make_service(world.firm_a)
+    response = as_user(world.a_officer).post(reverse("vendors:service_create"), {
+        "reference": service.reference, "name": "", "importance": "critical"})
+    assert response.status_code == 400
+    assert {"reference", "name"} <= set(response.context["form"].errors)

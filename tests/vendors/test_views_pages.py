@@ -200,3 +200,14 @@ def test_the_incident_list_and_detail_show_an_overdue_report(world, as_user):
     assert 'data-testid="report-overdue"' in detail
     due = timezone.localtime(overdue.started_at + datetime.timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
     assert due in detail
+
+
+def test_list_numbers_are_grouped_and_right_aligned_with_their_header(world, as_user):
+    from tests.factories.vendors import make_service
+
+    make_service(world.firm_a, name="Mobile app", customers_affected=1234567)
+    body = as_user(world.a_viewer).get(reverse("vendors:service_list")).content.decode()
+    assert '<td class="num">1,234,567</td>' in body
+    # The header of a numeric column is right-aligned too, text columns stay left.
+    assert body.count('<th class="num"') >= 3
+    assert '<th class="num"><a href="?sort=name' not in body

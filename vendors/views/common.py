@@ -14,8 +14,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Model, Q, QuerySet
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -79,6 +80,24 @@ class ListSpec:
     filters: list[Filter] = field(default_factory=list)
 
 
+_NUMERIC_FIELDS = (models.IntegerField, models.FloatField, models.DecimalField)
+
+
+def _is_numeric(queryset: QuerySet, order: str) -> bool:
+    """Whether a column sorts by a number (a numeric field or a count annotation): drawn right-aligned."""
+    if order in queryset.query.annotations:
+        return True
+    model = queryset.model
+    try:
+        *path, last = order.split("__")
+        for name in path:
+            model = model._meta.get_field(name).related_model
+        field = model._meta.get_field(last)
+    except (AttributeError, FieldDoesNotExist):
+        return False
+    return isinstance(field, _NUMERIC_FIELDS) and not field.primary_key and not field.is_relation and not field.choices
+
+
 def list_context(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> dict[str, Any]:
     """Search (q), whitelisted filters and sort, then one page: the same few queries at any size."""
     q = request.GET.get("q", "").strip()
@@ -111,7 +130,7 @@ def list_context(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> di
         params["sort"] = f"-{value}" if key == value and not descending else value
         headers.append({
             "key": value, "label": label, "url": f"?{params.urlencode()}",
-            "active": key == value, "descending": descending,
+            "active": key == value, "descending": descending, "numeric": _is_numeric(queryset, _order),
         })
     return {"page": page, "rows": page.object_list, "q": q, "filters": filters, "headers": headers,
             "sort": sort, "filtered": bool(q or any(f["value"] for f in filters))}

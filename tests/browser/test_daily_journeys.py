@@ -1,0 +1,153 @@
+"""An officer's and a supervisor's day in a real browser, in Korean and in English, at desktop and phone
+width: the grouped navigation, the dashboard's charts, the vendor form's error summary and picker, a
+finding moved along its lifecycle, the audit log's filters. Any console error or page error fails the walk
+(a form re-rendered with its errors answers 400 on purpose: that one document load is expected)."""
+
+import re
+
+import pytest
+
+from accounts.models import OrganizationKind
+from accounts.roles import Role
+from tests.browser.login import log_in
+from tests.compliance.webtools import assessment_with
+from tests.factories.accounts import make_authenticator, make_member, make_org
+from tests.factories.compliance import make_finding
+from tests.factories.vendors import make_chain, make_provider
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+HANGUL = re.compile(r"[가-힣]")
+EXPECTED_400 = "the server responded with a status of 400"
+
+
+class Console:
+    """Collects console errors and uncaught page errors; ``expect_400`` allows one invalid-form answer."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.allow_400 = False
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        if self.allow_400 and EXPECTED_400 in message.text:
+            return
+        self.errors.append(message.text)
+
+
+def _go(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _english(page):
+    _go(page, 'button[name="language"][value="en"]')
+
+
+def _nav(page, group, link):
+    page.locator("details[data-navgroup] > summary", has_text=group).click()
+    _go(page, f'details[data-navgroup][open] a:has-text("{link}")')
+
+
+@pytest.fixture
+def firm():
+    org = make_org("Echo Exchange", OrganizationKind.VASP)
+    make_member(org, Role.OFFICER, "officer@echo.test")
+    make_chain(org, strategy=None)  # a critical service on one vendor: a SPOF for the charts
+    make_provider("cloudflare-like", brand="Flarecloud")
+    make_provider("akamai-like", brand="Akamized")
+    make_finding(org, title="No exit plan for the CDN", severity="critical")
+    org.journey_assessment = assessment_with(org, n=4, title="Echo 2025 self-assessment")
+    return org
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_an_officers_day(language, firm, browser_page, live_server):
+    page, base = browser_page, live_server.url
+    console = Console(page)
+    log_in(page, base, "officer@echo.test")
+    if language == "en":
+        _english(page)
+    words = {
+        "ko": {"register": "관리대장", "vendors": "우리 회사 공급업체", "assessments": "평가", "findings": "지적사항",
+               "reports": "보고서", "audit": "감사 로그", "status": "조치 중"},
+        "en": {"register": "Register", "vendors": "Our vendors", "assessments": "Assessments",
+               "findings": "Findings", "reports": "Reports", "audit": "Audit log", "status": "In progress"},
+    }[language]
+
+    # The dashboard draws its pictures; the navigation is in groups, in the page's language.
+    for key in ("spof_by_service", "tiers", "findings_by_severity"):
+        assert page.locator(f'[data-testid="chart-{key}"] svg').count() == 1, key
+    summaries = page.locator("details[data-navgroup] > summary").all_inner_texts()
+    assert len(summaries) == 5
+    assert all(bool(HANGUL.search(s)) == (language == "ko") for s in summaries), summaries
+
+    # The vendor form: submit it empty, read the summary at the top, filter the subcontractor picker.
+    _nav(page, words["register"], words["vendors"])
+    _go(page, '[data-testid="vendor-create"]')
+    console.allow_400 = True
+    _go(page, '[data-testid="save"]')
+    console.allow_400 = False
+    summary = page.locator('[data-testid="error-summary"]')
+    assert summary.is_visible() and summary.locator("li").count() >= 3
+    assert page.evaluate("document.activeElement && document.activeElement.dataset.testid") == "error-summary"
+    page.fill("[data-picker-search]", "flare")
+    assert page.locator(".picker-option:visible").count() == 1
+    page.locator(".picker-option:visible input").check()
+    assert page.inner_text("[data-picker-count]") == "(1)"
+
+    # A finding moves to "in progress" from its page; its history says so in words.
+    _nav(page, words["assessments"], words["findings"])
+    _go(page, '[data-testid="finding-row"] a')
+    page.select_option("#id_status", "in_progress")
+    page.fill("#id_note", "Second CDN contract signed")
+    _go(page, '[data-testid="finding-status-save"]')
+    assert page.inner_text('[data-testid="finding-status"]') == words["status"]
+    assert words["status"] in page.inner_text('[data-testid="finding-history"]')
+
+    # The audit log filters by kind of object and offers the filtered download.
+    _nav(page, words["reports"], words["audit"])
+    page.select_option("#id_kind", "compliance.Finding")
+    _go(page, '[data-testid="audit-filters"] button[type="submit"]')
+    assert page.locator('[data-testid="audit-row"]').count() >= 2
+    assert "kind=compliance.Finding" in page.get_attribute('[data-testid="audit-export"]', "href")
+
+    # At phone width the menu is collapsed until asked for, and wide tables scroll in their own box.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{base}/compliance/findings/")
+    assert not page.locator('[data-testid="mainnav"]').is_visible()
+    page.click('[data-testid="nav-toggle"]')
+    assert page.locator('[data-testid="mainnav"]').is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    # The assessment page stays one readable column, never wider than the phone.
+    page.goto(f"{base}/compliance/assessments/{firm.journey_assessment.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+    assert console.errors == []
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_a_supervisors_day(language, browser_page, live_server):
+    regulator = make_org("Journey FSS", OrganizationKind.REGULATOR)
+    make_authenticator(make_member(regulator, Role.SUPERVISOR, "supervisor@journey.test"))
+    page, base = browser_page, live_server.url
+    console = Console(page)
+    log_in(page, base, "supervisor@journey.test")
+    if language == "en":
+        _english(page)
+    market, concentration = ("시장", "시장 집중도") if language == "ko" else ("Market", "Market concentration")
+
+    assert page.locator('[data-testid^="chart-"]').count() == 0  # firm charts are not a supervisor's
+    _go(page, 'a.nav-top[data-nav="review"]')
+    assert "/review/queue/" in page.url
+    _nav(page, market, concentration)
+    assert "/market/" in page.url
+    heading = page.inner_text("h1")
+    assert bool(HANGUL.search(heading)) == (language == "ko"), heading
+    page.goto(f"{base}/audit/?date_from=2026-02-01&date_to=2026-01-01")
+    assert page.locator(".field-error").count() == 1  # the reversed range is an error on its field
+    console.errors = [e for e in console.errors if EXPECTED_400 not in e]
+
+    assert console.errors == []
