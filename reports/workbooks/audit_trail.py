@@ -15,7 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import CharField, Q
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -273,17 +273,23 @@ def _rows(events: list[tuple], organization, words: _Words) -> Iterator[tuple]:
 
 def audit_rows(assessment) -> Iterator[tuple]:
     """Rows of the audit-trail sheet (time, actor, action, object kind, object, changes), oldest first."""
-    qs = assessment_events(assessment).order_by("id").values_list(
-        "created_at", "actor_email", "action", "object_type", "object_repr", "changes")
+    qs = assessment_events(assessment).order_by("id")
+    return rows_in_words(qs, assessment.organization)
+
+
+def rows_in_words(events: QuerySet[AuditEvent], organization, limit: int | None = None) -> Iterator[tuple]:
+    """The events in words, one streamed pass in chunks: the sheet's rows, and the audit-log download's."""
+    values = events.values_list("created_at", "actor_email", "action", "object_type", "object_repr", "changes")
+    values = values[:limit] if limit is not None else values
     chunk: list[tuple] = []
     words = _Words()
-    for event in qs.iterator(chunk_size=CHUNK):
+    for event in values.iterator(chunk_size=CHUNK):
         chunk.append(event)
         if len(chunk) == CHUNK:
-            yield from _rows(chunk, assessment.organization, words)
+            yield from _rows(chunk, organization, words)
             chunk = []
     if chunk:
-        yield from _rows(chunk, assessment.organization, words)
+        yield from _rows(chunk, organization, words)
 
 
 def event_count(assessment) -> int:
