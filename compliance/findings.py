@@ -311,7 +311,7 @@ def change_status(
             "current": finding.get_status_display(), "target": _status_label(status)}})
     data: dict[str, Any] = {"status": status}
     if status == FindingStatus.RISK_ACCEPTED:
-        data.update(risk_accepted_by=approver, risk_acceptance_expires_on=expires_on)
+        data |= {"risk_accepted_by": approver, "risk_acceptance_expires_on": expires_on}
     note = (note or "").strip()
     if note:
         line = f"[{timezone.localdate().isoformat()} {FindingStatus(status).label}] {note}"

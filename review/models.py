@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import OrganizationKind
 from accounts.tenancy import TenantModel
 
 
@@ -38,7 +39,7 @@ class Submission(TenantModel):
     snapshot_json = models.TextField(_("snapshot"), editable=False)
     snapshot_sha256 = models.CharField(_("snapshot SHA-256"), max_length=64, editable=False)
     # Denormalised from the snapshot for the queue: sorting and filtering without parsing JSON.
-    firm_kind = models.CharField(_("firm kind"), max_length=20)
+    firm_kind = models.CharField(_("firm kind"), max_length=20, choices=OrganizationKind.choices)
     framework_label = models.CharField(_("checklist"), max_length=250)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     rating = models.CharField(_("rating"), max_length=1, blank=True)

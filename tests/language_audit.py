@@ -77,10 +77,11 @@ class _Reader(HTMLParser):
             self._add(attrs["value"], "input@value")
         if tag in VOID:
             return
-        self.stack.append((tag, attrs.get("lang") or self._lang()))
+        stored = tag in AS_STORED or "data-stored" in attrs  # a value as it was saved (the audit log's object)
+        self.stack.append((tag, attrs.get("lang") or self._lang(), stored))
         if tag in HIDDEN_CONTENT:
             self.hidden += 1
-        if tag in AS_STORED:
+        if stored:
             self.stored += 1
 
     def handle_startendtag(self, tag, attrs):
@@ -89,13 +90,13 @@ class _Reader(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
-        if tag in VOID or tag not in (t for t, _lang in self.stack):
+        if tag in VOID or tag not in (t for t, _lang, _stored in self.stack):
             return
         while self.stack:
-            top, _lang = self.stack.pop()
+            top, _lang, stored = self.stack.pop()
             if top in HIDDEN_CONTENT:
                 self.hidden -= 1
-            if top in AS_STORED:
+            if stored:
                 self.stored -= 1
             if top == tag:
                 break

@@ -43,6 +43,16 @@ _NAME_FIELDS = {
 _EXTRA_LABELS = {"action": "Step", "reason": "Reason", "workbook": "Workbook", "sha256": "SHA-256"}
 
 
+def _extra_fields() -> dict[str, models.Field]:
+    """Keys an export or download event records beside the model's own fields, whose values are codes: worded
+    like a choice field's, so the log says "Outage simulation", not "market_simulation"."""
+    from reports.models import ExportKind
+
+    workbooks = [*ExportKind.choices, ("audit_log", label("Audit log"))]
+    return {"kind": CharField("Kind", name="kind", choices=workbooks),
+            "workbook": CharField("Workbook", name="workbook", choices=workbooks)}
+
+
 def _ids(queryset) -> Any:
     # Audit events store object ids as text.
     return queryset.order_by().annotate(text_id=Cast("pk", CharField())).values("text_id")
@@ -140,6 +150,7 @@ class _Words:
         self._fields: dict[tuple[str, models.Field | None], str] = {}
         self._choices: dict[models.Field, dict[Any, str]] = {}
         self._kinds: dict[str, str] = {}
+        self._extra: dict[str, models.Field] | None = None
 
     def label(self, english: str) -> str:
         try:
@@ -164,6 +175,11 @@ class _Words:
             return choices[value]
         except (KeyError, TypeError):
             return str(value)
+
+    def extra_field(self, key: str) -> models.Field | None:
+        if self._extra is None:
+            self._extra = _extra_fields()
+        return self._extra.get(key)
 
     def step(self, action: str) -> str:
         key = "\0step:" + action  # apart from the labels: a workflow step is worded by review.workflow
@@ -252,6 +268,8 @@ def describe_changes(changes: dict, fields: dict[str, models.Field], names: _Nam
         if key in ("before", "after", "action") or value in ("", None):
             continue
         field = fields.get(key)
+        if field is None:
+            field = words.extra_field(key)
         lines.append(f"{words.field(key, field)}: {_text(value, field, names, words)}")
     return "\n".join(lines)[:MAX_CELL]
 

@@ -35,6 +35,7 @@ def test_supervisor_runs_the_18_nov_scenario_and_sees_the_firms_breaching_their_
     with page.expect_navigation():
         page.click(f'[data-testid="scenario-{event.pk}"]')
     breaching = page.inner_text('[data-testid="breaching"]')
-    assert "Tight RTO Exchange" in breaching
-    assert "Loose RTO Bank" not in breaching
+    # The page is in Korean (the browser's default), so the firms go by their Korean names.
+    assert tight.name_ko in breaching
+    assert loose.name_ko not in breaching
     assert page.locator('[data-testid="results"] svg').count() == 1
