@@ -262,3 +262,27 @@ def test_a_lead_supervisors_day(language, browser_page, live_server):
 
     assert console.errors == []
     assert text.pages == 7 and text.problems == [], "\n".join(text.problems)
+
+
+def test_the_browser_reader_sees_untranslated_and_stray_text_but_not_hidden_text(browser_page, live_server):
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    add = """([html, hidden]) => {
+      const p = document.createElement("p");
+      p.innerHTML = html;
+      p.hidden = hidden;
+      document.querySelector("main").append(p);
+    }"""
+    korean = LanguageCheck("ko")
+    korean.read(page)
+    assert korean.problems == []
+    page.evaluate(add, ["Vendor register", True])  # hidden: a person does not read it
+    korean.read(page)
+    assert korean.problems == []
+    page.evaluate(add, ['<span title="Contract end">계약 종료</span>', False])
+    korean.read(page)
+    assert korean.problems == ["/accounts/login/: 'Contract end' (span@title): untranslated msgid"]
+    english = LanguageCheck("en")  # the page is Korean; a part marked as English is read as English
+    page.evaluate(add, ['<span lang="en">Vendors <small>협력업체</small></span>', False])
+    english.read(page)
+    assert any("'협력업체' (small): Hangul on an English page" in p for p in english.problems), english.problems
