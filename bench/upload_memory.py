@@ -40,6 +40,8 @@ def _high_water_mb() -> float:
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("AXES_ENABLED", "0")
+    # As a production worker runs: under DEBUG Django keeps the last 9,000 queries (the audit inserts are large).
+    os.environ.setdefault("DEBUG", "0")
     import django
 
     django.setup()

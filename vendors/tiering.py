@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from accounts.models import Organization
+from audit.recorder import batched as audit_batched
 from vendors import rules
 from vendors.models import Dependency
 
@@ -78,6 +79,60 @@ def compute_for_org(organization: Organization) -> list[tuple[Dependency, rules.
     return out
 
 
+# The rubric's inputs as flat columns: recompute_tiers reads these (values(), streamed) instead of a model
+# instance per dependency with its service, vendor and catalogue, which grew an import's peak by ~100 MB.
+_SERVICE_INPUTS = ("is_core_business", "customer_facing", "trading_path", "customers_affected",
+                   "max_tolerable_downtime_minutes")
+_VENDOR_INPUTS = ("shares_personal_credit", "shares_unique_id", "shares_transaction_data", "shares_crypto_keys",
+                  "priority_contract", "jurisdiction", "data_location", "undisclosed_subcontractors")
+_DEP_INPUTS = ("role", "processes_shared_data", "failure_stops_service", "substitutability")
+_ROW_COLUMNS = ("pk", "service_id", "service__importance", "vendor__catalog_id", "vendor__catalog__parent_group",
+                "vendor__catalog__korean_entity", *TIER_FIELDS, *_DEP_INPUTS,
+                *(f"service__{f}" for f in _SERVICE_INPUTS), *(f"vendor__{f}" for f in _VENDOR_INPUTS))
+# Rows changed per write batch (loaded, saved with their audit events, then dropped).
+TIER_WRITE_BATCH = 500
+
+
+def _row_group_key(row: dict) -> str:
+    group = (row["vendor__catalog__parent_group"] or "").strip()
+    return f"group:{group.lower()}" if group else f"id:{row['vendor__catalog_id']}"
+
+
+def _row_inputs(row: dict, firm_kind: str, services_on_provider: int) -> rules.TierInputs:
+    """tier_inputs() for a values() row: the same fields, read from columns."""
+    return rules.TierInputs(
+        firm_kind=firm_kind,
+        **{f: row[f"service__{f}"] for f in _SERVICE_INPUTS if f != "customers_affected"},
+        customers_affected=row["service__customers_affected"] or 0,
+        **{f: row[f"vendor__{f}"] for f in _VENDOR_INPUTS},
+        korean_entity=row["vendor__catalog__korean_entity"],
+        subcontractor_count=row["sub_count"],
+        **{f: row[f] for f in _DEP_INPUTS},
+        services_on_same_provider=max(services_on_provider, 1),
+    )
+
+
+def _changed_tiers(organization: Organization) -> list[tuple[int, dict]]:
+    """(pk, new tier fields) of each dependency whose stored tier differs from the computed one, in
+    register order. Two streamed passes over flat rows: the concentration groups, then the tiers."""
+    deps = Dependency.objects.for_org(organization)
+    services_by_group: dict[str, set[int]] = defaultdict(set)
+    concentrating = deps.filter(service__importance__in=_CONCENTRATED, failure_stops_service=True).values_list(
+        "service_id", "vendor__catalog_id", "vendor__catalog__parent_group")
+    for service_id, catalog_id, parent_group in concentrating.iterator(chunk_size=2_000):
+        row = {"vendor__catalog_id": catalog_id, "vendor__catalog__parent_group": parent_group}
+        services_by_group[_row_group_key(row)].add(service_id)
+    rows = deps.annotate(sub_count=Count("vendor__subcontractors", distinct=True)).values(*_ROW_COLUMNS, "sub_count")
+    changed = []
+    for row in rows.iterator(chunk_size=2_000):
+        n = len(services_by_group.get(_row_group_key(row), ()))
+        result = rules.compute_tier(_row_inputs(row, organization.kind, n))
+        new = {"computed_tier": result.tier, "tier_score": result.score, "tier_gates": result.gates}
+        if any(row[k] != v for k, v in new.items()):
+            changed.append((row["pk"], new))
+    return changed
+
+
 def apply_result(dep: Dependency, result: rules.TierResult) -> bool:
     """Copy a result onto the row; True when something changed."""
     new = {"computed_tier": result.tier, "tier_score": result.score, "tier_gates": result.gates}
@@ -105,13 +160,19 @@ def recompute_tiers(organization: Organization) -> int:
     """Recompute every dependency tier of the firm; returns how many rows changed (0 while deferred)."""
     if organization.pk in (_deferred.get() or ()):
         return 0
-    changed = 0
-    for dep, result in compute_for_org(organization):
-        if apply_result(dep, result):
-            # save() (not update()) so the audit log records the tier moving.
-            dep.save(update_fields=[*TIER_FIELDS, "updated_at"])
-            changed += 1
-    return changed
+    changed = _changed_tiers(organization)
+    for start in range(0, len(changed), TIER_WRITE_BATCH):
+        batch = dict(changed[start:start + TIER_WRITE_BATCH])
+        loaded = Dependency.objects.for_org(organization).select_related("service", "vendor").in_bulk(list(batch))
+        # Each batch's audit events are chained before the next batch is loaded (inside this transaction).
+        with audit_batched():
+            for pk, new in batch.items():
+                dep = loaded[pk]
+                for k, v in new.items():
+                    setattr(dep, k, v)
+                # save() (not update()) so the audit log records the tier moving.
+                dep.save(update_fields=[*TIER_FIELDS, "updated_at"])
+    return len(changed)
 
 
 def recompute_dependency_tier(dep: Dependency) -> Dependency:

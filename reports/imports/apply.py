@@ -6,7 +6,8 @@ plan is recomputed inside the transaction, against the register as it is now, an
 is written as soon as it is planned (reports.imports.plan), so no sheet's rows are held in memory;
 the first invalid row stops the writing and the transaction rolls back. Audit events are chained
 every AUDIT_CHUNK_ROWS rows rather than all at the end, for the same reason. Tiers are recomputed
-once at the end (not after every row, which would be quadratic in the register size).
+once at the end (not after every row, which would be quadratic in the register size), from flat rows,
+writing and auditing the changed ones a bounded batch at a time.
 """
 
 from __future__ import annotations
@@ -70,20 +71,20 @@ def apply_plan(plan: ImportPlan, organization: Organization, user=None, *, filen
             fresh = plan_import(plan.workbook, organization, write=chunks.writer(_write))
         if not fresh.is_valid:
             raise ImportInvalid(fresh)  # rolls back the rows written before the first invalid one
-        with batched():
-            tiers_changed = _recompute_tiers(organization)
-            totals = fresh.totals()
-            if not (totals["create"] or totals["update"] or tiers_changed):
-                return fresh  # the register already says what the file says: nothing happened, nothing to record
-            record(
-                "create",
-                organization=organization,
-                actor=actor,
-                object_type="register_import",
-                object_repr=(filename or "register import")[:300],
-                changes={"summary": fresh.summary(), "totals": totals, "rows": fresh.workbook.data_rows,
-                         "tiers_changed": tiers_changed, "file": filename},
-            )
+        # The recompute chains its tier events a write batch at a time (vendors.tiering.TIER_WRITE_BATCH).
+        tiers_changed = _recompute_tiers(organization)
+        totals = fresh.totals()
+        if not (totals["create"] or totals["update"] or tiers_changed):
+            return fresh  # the register already says what the file says: nothing happened, nothing to record
+        record(
+            "create",
+            organization=organization,
+            actor=actor,
+            object_type="register_import",
+            object_repr=(filename or "register import")[:300],
+            changes={"summary": fresh.summary(), "totals": totals, "rows": fresh.workbook.data_rows,
+                     "tiers_changed": tiers_changed, "file": filename},
+        )
     return fresh
 
 

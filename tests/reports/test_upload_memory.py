@@ -1,6 +1,8 @@
 """Uploads in bounded memory (issue 13): a register at the 50,000-row limit is read and planned with the
 process's peak RSS under 150 MB. bench/upload_memory.py measures every shape; this test guards the largest
-valid one, which is the one that grew (193 MB before the plan stopped holding a model instance per row).
+valid one, which is the one that grew (193 MB before the plan stopped holding a model instance per row). The
+applied import is measured by the bench only: here the in-memory test database would count its own 50,000 rows
+and their audit events in the child's RSS (256 MB measured that way, against 156 MB with a database on disk).
 
 Measured honestly but cheaply: the parse runs in a forked child whose peak RSS (VmHWM) is reset at the
 fork, so the child's peak growth is the parse's own; added to the resident size of a freshly started
@@ -72,11 +74,15 @@ def _peak_growth_mb(call) -> float:
     return float(reported)
 
 
-def test_a_register_at_the_row_limit_is_read_in_under_150_mb(world):
+def _register_at_the_row_limit() -> bytes:
     keys = [f"memory-provider-{i}" for i in range(12)]
     for key in keys:
         ProviderCatalog.objects.create(key=key, legal_name=key, category="cloud", country="US")
-    data = register_workbook(build_rows(keys, 20_000, 10_000, 12_000, 8_000))  # 50,000 data rows
+    return register_workbook(build_rows(keys, 20_000, 10_000, 12_000, 8_000))  # 50,000 data rows
+
+
+def test_a_register_at_the_row_limit_is_read_in_under_150_mb(world):
+    data = _register_at_the_row_limit()
 
     def parse() -> None:
         plan = parse_register(io.BytesIO(data), world.firm_a)
@@ -85,3 +91,4 @@ def test_a_register_at_the_row_limit_is_read_in_under_150_mb(world):
     growth = _peak_growth_mb(parse)
     peak = _fresh_interpreter_mb() + growth
     assert peak < LIMIT_MB, f"peak {peak:.0f} MB (parse alone {growth:.0f} MB)"
+
