@@ -149,3 +149,17 @@ def test_with_nothing_blocking_the_submit_button_is_enabled(world, ready_assessm
     page = as_user(world.a_officer).get(f"/review/assessments/{ready_assessment.pk}/").content.decode()
     assert 'data-testid="blockers"' not in page
     assert " disabled" not in re.search(r'<button[^>]*data-testid="submit"[^>]*>', page).group(0)
+
+
+def test_submitting_and_withdrawing_move_the_market_totals_in_the_same_transaction(world, ready_assessment):
+    from market import selectors
+    from tests.factories.vendors import FACTORIES as VENDOR_FACTORIES
+    from vendors.models import Dependency
+
+    VENDOR_FACTORIES[Dependency](world.firm_a)
+    services.submit(assessment=ready_assessment, actor=world.a_officer, role="officer")
+    found = selectors.concentration_tables(world.supervisor, limit=None)
+    assert found == selectors.concentration_tables_by_scan(world.supervisor, limit=None)
+    assert [r["firms"] for r in found["providers"]] == [1]
+    services.withdraw(assessment=ready_assessment, actor=world.a_officer, role="officer")
+    assert selectors.concentration_tables(world.supervisor, limit=None)["providers"] == []
