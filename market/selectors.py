@@ -209,20 +209,31 @@ def _category_hhi_by_month(user: User, firm_kind: str = "",
                     | {timezone.localtime().strftime("%Y-%m")})
     out = []
     latest: dict[int, tuple[int, str]] = {}
+    # The market is kept month to month: a firm's newer submission takes its earlier one's counts off
+    # and adds its own (not one pass over every firm per month, which grew with firms x months).
+    market: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(sub_id: int, decision: str, sign: int) -> None:
+        if decision == "withdrawn":
+            return
+        for cat, providers in counts.get(sub_id, {}).items():
+            for provider, n in providers.items():
+                market[cat][provider] += sign * n
+                if not market[cat][provider]:
+                    del market[cat][provider]
+            if not market[cat]:
+                del market[cat]
+
     pending = iter(submissions)
     nxt = next(pending, None)
     for month in months:
         while nxt is not None and timezone.localtime(nxt[2]).strftime("%Y-%m") <= month:
+            if nxt[1] in latest:
+                add(*latest[nxt[1]], -1)
             latest[nxt[1]] = (nxt[0], nxt[3])
+            add(nxt[0], nxt[3], 1)
             nxt = next(pending, None)
-        market: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for sub_id, decision in latest.values():
-            if decision == "withdrawn":
-                continue
-            for cat, providers in counts.get(sub_id, {}).items():
-                for provider, n in providers.items():
-                    market[cat][provider] += n
-        out.append((month, {cat: dict(p) for cat, p in market.items()}))
+        out.append((month, {cat: dict(sorted(p.items())) for cat, p in sorted(market.items())}))
     return out
 
 
