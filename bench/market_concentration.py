@@ -1,16 +1,20 @@
-"""Market concentration and a one-provider outage simulation over 1,000 firms x 100 dependencies.
+"""Market concentration from the maintained aggregates, against the full scan, at growing market sizes.
 
     python bench/market_concentration.py                      # embedded SQLite (throwaway)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/backstop_bench python bench/market_concentration.py
+    BENCH_MARKET_SIZES=10000,100000,300000,1000000 ...        # the scaling table (default 10k,100k,300k)
 
-Writes 100,000 SubmittedDependency rows once (bulk_create), then times the concentration selectors,
-the concentration page, the one-provider simulation (service and page) with their query counts.
-The simulation classifies every reached service in SQL (market.simulation_sql) and fetches rows
-only for the 300 services a page shows; saving (and so exporting) classifies every reached row.
+1,000 firms throughout (BENCH_MARKET_FIRMS); each size gives every firm size/1,000 submitted
+dependencies (bulk_create), then refreshes each firm's aggregates as ``review.services.submit`` does
+(timed: the cost a submission now carries). The previous size's firms withdraw first (the delta path
+takes them off the totals). Per size: the concentration page, the aggregate reads, the full-scan
+reference (``*_by_scan``) and whether both agree; then EXPLAIN ANALYZE of the page's slowest query.
+After the last size, the one-provider outage simulation as before.
 """
 
 import os
 import random
+import time
 
 from _setup import measured, start
 
@@ -19,24 +23,25 @@ start("market_concentration")
 import datetime  # noqa: E402
 
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Membership, Organization, User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from audit.context import acting_as  # noqa: E402
 from compliance.models import Assessment, Framework  # noqa: E402
-from market import selectors, services  # noqa: E402
+from market import aggregates, selectors, services  # noqa: E402
 from review.models import Submission, SubmittedDependency  # noqa: E402
 from vendors.models import ProviderCatalog  # noqa: E402
 
-# BENCH_MARKET_FIRMS=100 on another database shows the query counts do not grow with the firms.
-FIRMS, PER_FIRM, PROVIDERS = int(os.environ.get("BENCH_MARKET_FIRMS", "1000")), 100, 60
+FIRMS, PROVIDERS = int(os.environ.get("BENCH_MARKET_FIRMS", "1000")), 60
+SIZES = [int(s) for s in os.environ.get("BENCH_MARKET_SIZES", "10000,100000,300000").split(",")]
 KINDS = ["bank", "securities", "insurance", "card", "fintech", "vasp"]
 CATEGORIES = ["cloud", "saas", "cdn_security", "dns", "payments", "kyc"]
 rng = random.Random(8)
 
-with acting_as(None):
+
+def setup():
     regulator, _ = Organization.objects.get_or_create(
         business_registration_number="999-99-99998",
         defaults={"name": "Bench FSS market", "name_ko": "벤치 감독원 시장", "kind": "regulator"})
@@ -51,76 +56,135 @@ with acting_as(None):
                                                  "category": CATEGORIES[i % len(CATEGORIES)],
                                                  "parent_group": f"Group {i // 4}"})
         providers.append(p)
-    failed = providers[0]
-    existing = SubmittedDependency.objects.across_firms(supervisor).filter(provider__key__startswith="bench-provider-")
-    if existing.count() < FIRMS * PER_FIRM:
-        framework, _ = Framework.objects.get_or_create(
-            code="BENCH-M", version="1", defaults={"scope": "firm", "name_ko": "벤치", "name_en": "Bench",
-                                                   "checksum": "0" * 64, "published_at": timezone.now()})
-        orgs = Organization.objects.bulk_create([
-            Organization(name=f"Bench Market Firm {i}", name_ko=f"벤치 시장 {i}", kind=KINDS[i % len(KINDS)],
-                         business_registration_number=f"{500 + i // 100:03d}-{i % 100:02d}-{i:05d}")
-            for i in range(FIRMS)
-        ])
-        assessments = Assessment.objects.bulk_create([
-            Assessment(organization=o, framework=framework, title="Bench", period_start=datetime.date(2025, 1, 1),
-                       period_end=datetime.date(2025, 12, 31), status="submitted") for o in orgs])
-        now = timezone.now()
-        subs = Submission.objects.bulk_create([
-            Submission(organization=a.organization, assessment=a, number=1, submitted_by=supervisor,
-                       submitted_at=now - datetime.timedelta(days=k % 90), snapshot_json="{}",
-                       snapshot_sha256=Submission.hash_of("{}"), firm_kind=a.organization.kind,
-                       framework_label="BENCH-M 1", review_deadline=now.date(), is_latest=True)
-            for k, a in enumerate(assessments)], batch_size=500)
-        rows = []
-        for s in subs:
-            for j in range(PER_FIRM):
-                p = providers[min(int(rng.paretovariate(1.2)) - 1, PROVIDERS - 1)]
-                tested = rng.random() < 0.3
-                rows.append(SubmittedDependency(
-                    organization_id=s.organization_id, submission=s, firm_kind=s.firm_kind,
-                    service_reference=f"S{j // 4}", service_name=f"Service {j // 4}",
-                    importance=rng.choice(["critical", "important", "other"]),
-                    rto_minutes=rng.choice([30, 60, 120, 240]),
-                    vendor_name=f"Vendor {p.pk}", provider=p, provider_parent=p.parent_group,
-                    provider_category=p.category, provider_country=p.country,
-                    data_location=rng.choice(["kr_only", "offshore"]), role="other",
-                    strategy="active_passive" if tested else rng.choice(["none", "cold_standby"]),
-                    alternate_provider=rng.choice(providers) if tested else None, tested_redundancy=tested,
-                    best_recovery_minutes=rng.choice([5, 20, 90]) if tested else None,
-                    last_pass_on=now.date() if tested else None,
-                    subcontractor_ids=rng.sample([x.pk for x in providers[:10]], k=rng.randint(0, 3))))
-        SubmittedDependency.objects.bulk_create(rows, batch_size=5000)
+    framework, _ = Framework.objects.get_or_create(
+        code="BENCH-M", version="1", defaults={"scope": "firm", "name_ko": "벤치", "name_en": "Bench",
+                                               "checksum": "0" * 64, "published_at": timezone.now()})
+    return supervisor, providers, framework
 
-total = SubmittedDependency.objects.across_firms(supervisor).filter(submission__is_latest=True).count()
-print(f"latest submitted dependencies: {total}")
-with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would give
-    if connection.vendor == "postgresql":
-        cursor.execute("ANALYZE review_submitteddependency")
-        cursor.execute("ANALYZE review_submission")
-with measured("per_provider (all)"):
-    selectors.per_provider(supervisor, limit=None)
-with measured("per_parent + jurisdiction + data location"):
-    selectors.per_parent(supervisor)
-    selectors.per_field(supervisor, "provider_country")
-    selectors.per_field(supervisor, "data_location")
-with measured("category HHI + monthly trend"):
-    selectors.category_hhi(supervisor)
-with measured("nth-party concentration (JSON unnest)"):
-    selectors.nth_party(supervisor)
-with measured("as of per firm"):
-    selectors.as_of_per_firm(supervisor)
-client = Client()
-client.force_login(supervisor)
-with measured("GET /market/concentration/ (whole page)"):
-    assert client.get("/market/concentration/").status_code == 200
-with measured(f"simulate_market: {failed.key}, 174 min"):
-    result = services.simulate_market(user=supervisor, failed=[failed.pk], duration_minutes=174)
-print(f"  services hit: {result['services_total']} (detailed: {len(result['services'])}), "
-      f"firms breaching RTO: {len(result['breaching'])}")
-with measured("GET /market/simulate/ (one provider, 174 min)"):
-    assert client.get(f"/market/simulate/?providers={failed.pk}&duration_minutes=174").status_code == 200
-with measured(f"simulate_market: {failed.key}, 174 min, every service (save)"):
-    services.simulate_market(user=supervisor, failed=[failed.pk], duration_minutes=174, detail_limit=None)
-with measured("simulate_market: a small provider, 25 min"):
-    services.simulate_market(user=supervisor, failed=[providers[-1].pk], duration_minutes=25)
+
+def write_market(step: int, size: int, supervisor, providers, framework) -> list[Organization]:
+    per_firm = max(1, size // FIRMS)
+    base = step * FIRMS
+    orgs = Organization.objects.bulk_create([
+        Organization(name=f"Bench Market Firm {size}-{i}", name_ko=f"벤치 시장 {size}-{i}", kind=KINDS[i % len(KINDS)],
+                     business_registration_number=f"{500 + (base + i) // 100:03d}-{i % 100:02d}-{base + i:05d}")
+        for i in range(FIRMS)])
+    assessments = Assessment.objects.bulk_create([
+        Assessment(organization=o, framework=framework, title="Bench", period_start=datetime.date(2025, 1, 1),
+                   period_end=datetime.date(2025, 12, 31), status="submitted") for o in orgs])
+    now = timezone.now()
+    subs = Submission.objects.bulk_create([
+        Submission(organization=a.organization, assessment=a, number=1, submitted_by=supervisor,
+                   submitted_at=now - datetime.timedelta(days=k % 90), snapshot_json="{}",
+                   snapshot_sha256=Submission.hash_of("{}"), firm_kind=a.organization.kind,
+                   framework_label="BENCH-M 1", review_deadline=now.date(), is_latest=True)
+        for k, a in enumerate(assessments)], batch_size=500)
+    rows = []
+    for s in subs:
+        for j in range(per_firm):
+            p = providers[min(int(rng.paretovariate(1.2)) - 1, PROVIDERS - 1)]
+            tested = rng.random() < 0.3
+            rows.append(SubmittedDependency(
+                organization_id=s.organization_id, submission=s, firm_kind=s.firm_kind,
+                service_reference=f"S{j // 4}", service_name=f"Service {j // 4}",
+                importance=rng.choice(["critical", "important", "other"]), tier=rng.choice(["T1", "T2", "T3"]),
+                rto_minutes=rng.choice([30, 60, 120, 240]),
+                vendor_name=f"Vendor {p.pk}", provider=p, provider_parent=p.parent_group,
+                provider_category=p.category, provider_country=p.country,
+                data_location=rng.choice(["kr_only", "offshore"]), role="other",
+                strategy="active_passive" if tested else rng.choice(["none", "cold_standby"]),
+                alternate_provider=rng.choice(providers) if tested else None, tested_redundancy=tested,
+                best_recovery_minutes=rng.choice([5, 20, 90]) if tested else None,
+                last_pass_on=now.date() if tested else None,
+                subcontractor_ids=rng.sample([x.pk for x in providers[:10]], k=rng.randint(0, 3))))
+        if len(rows) >= 20000:
+            SubmittedDependency.objects.bulk_create(rows, batch_size=5000)
+            rows = []
+    SubmittedDependency.objects.bulk_create(rows, batch_size=5000)
+    return orgs
+
+
+def _ok(response):
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def slowest_query(ctx) -> str:
+    return max(ctx.captured_queries, key=lambda q: float(q["time"]))["sql"]
+
+
+with acting_as(None):
+    supervisor, providers, framework = setup()
+    from tests.conftest import client_for  # signed in with the second factor passed, as a supervisor is
+
+    client = client_for(supervisor)
+    table = []
+    previous: list[Organization] = []
+    for step, size in enumerate(SIZES):
+        print(f"\n## {size:,} submitted dependencies ({FIRMS} firms)")
+        for org in previous:  # the previous market leaves: withdrawn, taken off the totals
+            Submission.objects.for_org(org).filter(is_latest=True).update(decision="withdrawn")
+            aggregates.refresh_market_aggregates_for(org)
+        t0 = time.perf_counter()
+        orgs = write_market(step, size, supervisor, providers, framework)
+        print(f"written in {time.perf_counter() - t0:.1f} s")
+        t0 = time.perf_counter()
+        for org in orgs:
+            aggregates.refresh_market_aggregates_for(org)
+        refresh_ms = (time.perf_counter() - t0) * 1000 / len(orgs)
+        print(f"refresh_market_aggregates_for: {refresh_ms:.1f} ms per submission (mean of {len(orgs)})")
+        previous = orgs
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would give
+                for t in ("review_submitteddependency", "review_submission", "market_markettotal",
+                          "market_submissioncriticalcount"):
+                    cursor.execute(f"ANALYZE {t}")
+        total = selectors.latest_dependencies(supervisor).count()
+        print(f"latest submitted dependencies: {total}")
+        client.get("/market/concentration/")  # warm
+        timings = {}
+        for label, fn in [
+            ("page", lambda: _ok(client.get("/market/concentration/"))),
+            ("tables (aggregates)", lambda: selectors.concentration_tables(supervisor, limit=None)),
+            ("tables (full scan)", lambda: selectors.concentration_tables_by_scan(supervisor, limit=None)),
+            ("nth party (aggregates)", lambda: selectors.nth_party(supervisor)),
+            ("nth party (full scan)", lambda: selectors.nth_party_by_scan(supervisor)),
+            ("category HHI + trend", lambda: selectors.category_hhi(supervisor)),
+        ]:
+            best = None
+            for _ in range(3):
+                with CaptureQueriesContext(connection) as ctx:
+                    t0 = time.perf_counter()
+                    fn()
+                    ms = (time.perf_counter() - t0) * 1000
+                if best is None or ms < best[0]:
+                    best = (ms, len(ctx.captured_queries), ctx)
+            timings[label] = best
+            print(f"{label:<32} {best[0]:9.1f} ms  {best[1]:4d} queries  (best of 3)")
+        same = (selectors.concentration_tables(supervisor, limit=None)
+                == selectors.concentration_tables_by_scan(supervisor, limit=None)
+                and selectors.nth_party(supervisor) == selectors.nth_party_by_scan(supervisor))
+        print(f"aggregates == full scan: {same}")
+        table.append((size, total, refresh_ms, timings, same))
+        if connection.vendor == "postgresql":
+            sql = slowest_query(timings["page"][2])
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                plan = "\n".join(r[0] for r in cursor.fetchall())
+            print(f"slowest page query:\n{sql}\n{plan}")
+    print("\n| dependencies | page | tables: aggregates / scan | nth: aggregates / scan | HHI + trend "
+          "| refresh per submission | equal |")
+    print("|---|---|---|---|---|---|---|")
+    for _size, total, refresh_ms, t, same in table:
+        print(f"| {total:,} | {t['page'][0]:.0f} ms ({t['page'][1]} q) | {t['tables (aggregates)'][0]:.0f} / "
+              f"{t['tables (full scan)'][0]:.0f} ms | {t['nth party (aggregates)'][0]:.0f} / "
+              f"{t['nth party (full scan)'][0]:.0f} ms | {t['category HHI + trend'][0]:.0f} ms | "
+              f"{refresh_ms:.0f} ms | {same} |")
+
+    failed = providers[0]
+    with measured(f"simulate_market: {failed.key}, 174 min"):
+        result = services.simulate_market(user=supervisor, failed=[failed.pk], duration_minutes=174)
+    print(f"  services hit: {result['services_total']} (detailed: {len(result['services'])}), "
+          f"firms breaching RTO: {len(result['breaching'])}")
+    with measured("GET /market/simulate/ (one provider, 174 min)"):
+        assert client.get(f"/market/simulate/?providers={failed.pk}&duration_minutes=174").status_code == 200

@@ -19,12 +19,14 @@ from django.db.models import (
     Min,
     Q,
     QuerySet,
+    Sum,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
 from market import concentration, rules
+from market.models import MarketTotal, SubmissionCriticalCount
 from market.tuning import analytic
 from review.models import Submission, SubmittedDependency, SubmittedIncident
 from vendors.models import ProviderCatalog
@@ -68,10 +70,49 @@ def _sorted(rows: list[dict], key: str, order: tuple[str, ...], limit: int | Non
     return rows[:limit] if limit else rows
 
 
+def concentration_tables_by_scan(user: User, firm_kind: str = "", limit: int | None = TOP) -> dict[str, list[dict]]:
+    """The reference: a full scan of every latest submitted dependency (what the aggregates must equal)."""
+    return _shaped(concentration.tables(latest_dependencies(user, firm_kind)), limit)
+
+
 @analytic
 def concentration_tables(user: User, firm_kind: str = "", limit: int | None = TOP) -> dict[str, list[dict]]:
-    """Providers, parents, countries and data locations in one query (the concentration page)."""
-    found = concentration.tables(latest_dependencies(user, firm_kind))
+    """Providers, parents, countries and data locations from the market totals (one small query)."""
+    _may_read_market(user)
+    return _shaped(aggregated_tables(firm_kind), limit)
+
+
+def _may_read_market(user: User) -> None:
+    from accounts.tenancy import _may_read_across_firms
+
+    _may_read_across_firms(user)
+
+
+def _totals(firm_kind: str, tables: tuple[str, ...]) -> list[tuple]:
+    """(table, k1, k2, k3, firms, critical, important, dependencies, tested, services) summed over the kinds."""
+    qs = MarketTotal.objects.filter(table__in=tables, firms__gt=0)
+    if firm_kind:
+        qs = qs.filter(firm_kind=firm_kind)
+    return list(qs.values_list("table", "k1", "k2", "k3").annotate(
+        Sum("firms"), Sum("critical_services"), Sum("important_services"), Sum("dependencies"), Sum("tested"),
+        Sum("services")).order_by())
+
+
+def aggregated_tables(firm_kind: str = "", names: tuple[str, ...] = tuple(concentration.TABLES)) -> dict:
+    """What ``concentration.tables`` gives over the market set, read from ``MarketTotal``."""
+    out: dict[str, list[dict]] = {n: [] for n in names}
+    for table, k1, k2, k3, *counts in _totals(firm_kind, names):
+        if table == "providers":
+            entry = {"provider_id": int(k1), "category": k2, "country": k3}
+        else:
+            entry = {"parent" if table == "parents" else "value": k1}
+        entry.update(zip(concentration.COUNTS, (int(v or 0) for v in counts[:5]), strict=True))
+        entry["tested_share"] = round(100 * entry["tested"] / entry["dependencies"]) if entry["dependencies"] else 0
+        out[table].append(entry)
+    return out
+
+
+def _shaped(found: dict[str, list[dict]], limit: int | None) -> dict[str, list[dict]]:
     return {
         "providers": _named(_sorted(found["providers"], "provider_id",
                                     ("firms", "critical_services", "dependencies"), limit)),
@@ -91,29 +132,32 @@ def _named(rows: list[dict]) -> list[dict]:
 
 
 def per_provider(user: User, firm_kind: str = "", limit: int | None = TOP) -> list[dict]:
-    found = concentration.tables(latest_dependencies(user, firm_kind), ("providers",))["providers"]
+    _may_read_market(user)
+    found = aggregated_tables(firm_kind, ("providers",))["providers"]
     return _named(_sorted(found, "provider_id", ("firms", "critical_services", "dependencies"), limit))
 
 
 def per_parent(user: User, firm_kind: str = "", limit: int | None = TOP) -> list[dict]:
-    found = concentration.tables(latest_dependencies(user, firm_kind), ("parents",))["parents"]
+    _may_read_market(user)
+    found = aggregated_tables(firm_kind, ("parents",))["parents"]
     return _sorted(found, "parent", ("firms", "dependencies"), limit)
 
 
 def per_field(user: User, field: str, firm_kind: str = "") -> list[dict]:
     """Per jurisdiction (``provider_country``) or data location (``data_location``)."""
     name = {"provider_country": "countries", "data_location": "locations"}[field]
-    found = concentration.tables(latest_dependencies(user, firm_kind), (name,))[name]
+    _may_read_market(user)
+    found = aggregated_tables(firm_kind, (name,))[name]
     return _sorted(found, "value", ("firms", "dependencies"), None)
 
 
-def category_hhi(user: User, firm_kind: str = "") -> list[dict]:
+def category_hhi(user: User, firm_kind: str = "", counted=None) -> list[dict]:
     """Per category, HHI over providers' shares of critical dependencies, with its monthly trend.
 
     The headline figure *is* the trend's current point: both come from ``_category_hhi_by_month``,
     so the page cannot show two figures for the same month.
     """
-    by_month = _category_hhi_by_month(user, firm_kind)
+    by_month = _category_hhi_by_month(user, firm_kind, counted)
     current = by_month[-1][1] if by_month else {}
     out = []
     for cat, providers in current.items():
@@ -129,7 +173,21 @@ def category_hhi_trend(user: User, firm_kind: str = "") -> dict[str, list[tuple[
     return {r["category"]: r["trend"] for r in category_hhi(user, firm_kind)}
 
 
-def _category_hhi_by_month(user: User, firm_kind: str = "") -> list[tuple[str, dict[str, dict[int, int]]]]:
+def _critical_counts_by_scan(user: User, subs: QuerySet) -> list[tuple]:
+    """The reference for the trend's inputs: grouped from every submitted critical dependency."""
+    return list(SubmittedDependency.objects.across_firms(user).filter(submission__in=subs, tier=CRITICAL_TIER)
+                .values_list("submission_id", "provider_category", "provider_id").annotate(n=Count("id"))
+                .order_by())
+
+
+def _critical_counts(user: User, subs: QuerySet) -> list[tuple]:
+    """The trend's inputs as written with each submission (market.aggregates)."""
+    return list(SubmissionCriticalCount.objects.across_firms(user).filter(submission__in=subs)
+                .values_list("submission_id", "category", "provider_id", "dependencies"))
+
+
+def _category_hhi_by_month(user: User, firm_kind: str = "",
+                           counted=None) -> list[tuple[str, dict[str, dict[int, int]]]]:
     """[(month, {category: {provider: critical dependencies}})], oldest first, ending with the current month.
 
     A month's point is the market as a supervisor saw it at the month's end: each firm with its latest
@@ -144,28 +202,38 @@ def _category_hhi_by_month(user: User, firm_kind: str = "") -> list[tuple[str, d
     if not submissions:
         return []
     counts: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    rows = (SubmittedDependency.objects.across_firms(user).filter(submission__in=subs, tier=CRITICAL_TIER)
-            .values_list("submission_id", "provider_category", "provider_id").annotate(n=Count("id")).order_by())
+    rows = (counted or _critical_counts)(user, subs)
     for sub_id, cat, provider, n in rows:
         counts[sub_id][cat][provider] = n
     months = sorted({timezone.localtime(at).strftime("%Y-%m") for _, _, at, _ in submissions}
                     | {timezone.localtime().strftime("%Y-%m")})
     out = []
     latest: dict[int, tuple[int, str]] = {}
+    # The market is kept month to month: a firm's newer submission takes its earlier one's counts off
+    # and adds its own (not one pass over every firm per month, which grew with firms x months).
+    market: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(sub_id: int, decision: str, sign: int) -> None:
+        if decision == "withdrawn":
+            return
+        for cat, providers in counts.get(sub_id, {}).items():
+            for provider, n in providers.items():
+                market[cat][provider] += sign * n
+                if not market[cat][provider]:
+                    del market[cat][provider]
+            if not market[cat]:
+                del market[cat]
+
     pending = iter(submissions)
     nxt = next(pending, None)
     for month in months:
         while nxt is not None and timezone.localtime(nxt[2]).strftime("%Y-%m") <= month:
+            if nxt[1] in latest:
+                add(*latest[nxt[1]], -1)
             latest[nxt[1]] = (nxt[0], nxt[3])
+            add(nxt[0], nxt[3], 1)
             nxt = next(pending, None)
-        market: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for sub_id, decision in latest.values():
-            if decision == "withdrawn":
-                continue
-            for cat, providers in counts.get(sub_id, {}).items():
-                for provider, n in providers.items():
-                    market[cat][provider] += n
-        out.append((month, {cat: dict(p) for cat, p in market.items()}))
+        out.append((month, {cat: dict(sorted(p.items())) for cat, p in sorted(market.items())}))
     return out
 
 
@@ -180,16 +248,36 @@ def _elements_sql(inner_sql: str, column: str) -> str:
 
 @analytic
 def nth_party(user: User, firm_kind: str = "", limit: int = TOP) -> list[dict]:
-    """Providers named as subcontractors by many vendors: unnested and counted in the database."""
+    """Providers named as subcontractors by many vendors, from the market totals."""
+    _may_read_market(user)
+    per: dict[str, list[int]] = {}
+    vendors: dict[str, int] = defaultdict(int)
+    for table, sub, _provider, _k3, firms, _c, _i, deps, _t, _s in _totals(firm_kind, ("nth", "nth_vendor")):
+        if table == "nth":
+            per[sub] = [int(firms), int(deps)]
+        else:
+            vendors[sub] += 1
+    # As the scan orders them: vendors, firms (both descending), then the id as text.
+    found = sorted(((sub, vendors[sub], f, d) for sub, (f, d) in per.items()),
+                   key=lambda r: (-r[1], -r[2], r[0]))[:limit]
+    return _nth_named([(int(sub), v, f, d) for sub, v, f, d in found])
+
+
+def _nth_named(found: list[tuple]) -> list[dict]:
+    names = {p.pk: p for p in regulator_catalog().filter(pk__in=[f[0] for f in found])}
+    return [{"provider": names.get(pk), "provider_id": pk, "vendors": v, "firms": f, "dependencies": d}
+            for pk, v, f, d in found]
+
+
+def nth_party_by_scan(user: User, firm_kind: str = "", limit: int = TOP) -> list[dict]:
+    """The reference: every latest submitted dependency's subcontractor list unnested in the database."""
     inner = latest_dependencies(user, firm_kind).values("organization_id", "provider_id", "subcontractor_ids")
     value = "e.value" if connection.vendor == "postgresql" else "CAST(e.value AS TEXT)"
     with inner.as_raw_sql() as (sql, params), connection.cursor() as cursor:
         query = concentration.nth_party_sql(sql, _elements_sql(sql, "subcontractor_ids"), value)
         cursor.execute(query, [*params, limit])
         found = [(int(sub), vendors, firms, deps) for sub, vendors, firms, deps in cursor.fetchall()]
-    names = {p.pk: p for p in regulator_catalog().filter(pk__in=[f[0] for f in found])}
-    return [{"provider": names.get(pk), "provider_id": pk, "vendors": v, "firms": f, "dependencies": d}
-            for pk, v, f, d in found]
+    return _nth_named(found)
 
 
 def _contains_any(column: str, ids: list[int]) -> Q:
@@ -275,7 +363,17 @@ def latest_firms(user: User, organization_ids) -> dict[int, dict]:
 
 
 def services_per_kind(user: User, firm_kind: str = "") -> dict[str, int]:
-    """(firm, service) pairs per firm kind, counted over a GROUP BY rather than a distinct concatenation."""
+    """(firm, service) pairs per firm kind, from the market totals (the simulation's baseline)."""
+    _may_read_market(user)
+    qs = MarketTotal.objects.filter(table="services", firms__gt=0)
+    if firm_kind:
+        qs = qs.filter(firm_kind=firm_kind)
+    found = qs.values_list("firm_kind").annotate(n=Sum("services")).order_by()
+    return {kind: int(n) for kind, n in found if n}
+
+
+def services_per_kind_by_scan(user: User, firm_kind: str = "") -> dict[str, int]:
+    """The reference: (firm, service) pairs per firm kind, counted over a GROUP BY of every row."""
     inner = latest_dependencies(user, firm_kind).values(
         g_kind=F("firm_kind"), g_org=F("organization_id"), g_svc=F("service_reference")).annotate(n=Count("id"))
     with inner.order_by().as_raw_sql() as (sql, params), connection.cursor() as cursor:

@@ -20,6 +20,7 @@ from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.recorder import record
 from compliance.models import Answer, Assessment, Evidence
+from market.aggregates import refresh_market_aggregates_for
 from review import notifications, workflow
 from review.models import (
     Decision,
@@ -151,6 +152,8 @@ def submit(*, assessment: Assessment, actor: User, role: str | None) -> Submissi
         ],
         batch_size=1000,
     )
+    # The new submission is the firm's market set now: the market totals follow, in this transaction.
+    refresh_market_aggregates_for(org)
     _transition(assessment, "submit", role, actor)
     notifications.to_supervisors(
         kind="submitted",
@@ -173,6 +176,7 @@ def withdraw(*, assessment: Assessment, actor: User, role: str | None) -> None:
     latest = _current_submission(assessment)
     latest.decision = Decision.WITHDRAWN
     latest.save(update_fields=["decision", "updated_at"])
+    refresh_market_aggregates_for(assessment.organization)  # a withdrawn submission leaves the market
 
 
 def _current_submission(assessment: Assessment) -> Submission:

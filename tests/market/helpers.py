@@ -7,6 +7,7 @@ from itertools import count
 
 from django.utils import timezone
 
+from market.aggregates import refresh_market_aggregates_for
 from review.models import Submission, SubmittedDependency, SubmittedIncident
 from tests.factories.review import submission_for
 
@@ -43,6 +44,7 @@ def submit_register(org, deps: list[dict], *, submitted_at: datetime.datetime | 
     sub.refresh_from_db()
     SubmittedDependency.objects.bulk_create(
         [SubmittedDependency(organization=org, submission=sub, firm_kind=org.kind, **d) for d in deps])
+    refresh_market_aggregates_for(org)  # as review.services.submit does
     return sub
 
 

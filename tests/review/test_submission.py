@@ -161,3 +161,17 @@ def test_the_submission_notice_names_the_firm_in_the_language_it_is_written_in(w
     notes = Notification.objects.for_org(world.regulator).filter(recipient=world.supervisor, kind="submitted")
     message = notes.get().message
     assert world.firm_a.name in message and world.firm_a.name_ko not in message
+
+
+def test_submitting_and_withdrawing_move_the_market_totals_in_the_same_transaction(world, ready_assessment):
+    from market import selectors
+    from tests.factories.vendors import FACTORIES as VENDOR_FACTORIES
+    from vendors.models import Dependency
+
+    VENDOR_FACTORIES[Dependency](world.firm_a)
+    services.submit(assessment=ready_assessment, actor=world.a_officer, role="officer")
+    found = selectors.concentration_tables(world.supervisor, limit=None)
+    assert found == selectors.concentration_tables_by_scan(world.supervisor, limit=None)
+    assert [r["firms"] for r in found["providers"]] == [1]
+    services.withdraw(assessment=ready_assessment, actor=world.a_officer, role="officer")
+    assert selectors.concentration_tables(world.supervisor, limit=None)["providers"] == []
