@@ -13,4 +13,29 @@ def saved_simulation_for(org) -> SavedSimulation:
     )
 
 
-FACTORIES = {SavedSimulation: saved_simulation_for}
+
+
+def market_contribution_for(org):
+    from market.models import MarketContribution
+    from tests.factories.review import submission_for
+
+    return MarketContribution.objects.create(organization=org, submission=submission_for(org),
+                                             firm_kind=org.kind, table="providers", k1="B-SECRET", dependencies=1)
+
+
+def critical_count_for(org):
+    from market.models import SubmissionCriticalCount
+    from tests.factories.review import submission_for
+
+    return SubmissionCriticalCount.objects.create(organization=org, submission=submission_for(org),
+                                                  category="cdn_security", provider_id=1, dependencies=1)
+
+
+def _factories():
+    from market.models import MarketContribution, SubmissionCriticalCount
+
+    return {SavedSimulation: saved_simulation_for, MarketContribution: market_contribution_for,
+            SubmissionCriticalCount: critical_count_for}
+
+
+FACTORIES = _factories()
