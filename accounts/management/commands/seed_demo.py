@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts import rls
 from accounts.demo import demo_code_now, demo_secret, seed_second_factors
 from accounts.models import User
 from audit.context import acting_as
@@ -18,7 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Demo notifications are kept in memory, not printed as dozens of console emails.
         quiet_mail = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-        with quiet_mail, acting_as(None), transaction.atomic(), batched():
+        # Seeding writes every demo firm's rows: an operator's work across firms, so on PostgreSQL it runs in
+        # the maintenance scope (row-level security refuses a firm row written with no firm set).
+        with quiet_mail, acting_as(None), rls.maintenance(), transaction.atomic(), batched():
             world = seed_all()
             emails = [login.email for login in world.logins]
             with_second_factor = {u.email for u in seed_second_factors(list(User.objects.filter(email__in=emails)))}
