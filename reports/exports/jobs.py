@@ -15,10 +15,12 @@ import hashlib
 import logging
 import os
 import threading
+import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.db import OperationalError as DatabaseLocked
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -96,6 +98,9 @@ def dispatch(job: ExportJob) -> bool:
     return True
 
 
+THREAD_LOCK_RETRIES = 5
+
+
 def run_in_thread(job_id: int, organization_id: int) -> threading.Thread:
     """The embedded default has no worker, and an eager task would build the whole file before the request
     that asked for it returns, so nobody would see the progress: run it beside the request instead. The
@@ -104,7 +109,17 @@ def run_in_thread(job_id: int, organization_id: int) -> threading.Thread:
 
     def run() -> None:
         try:
-            run_export_job(job_id, organization_id)
+            for attempt in range(1, THREAD_LOCK_RETRIES + 1):
+                try:
+                    run_export_job(job_id, organization_id)
+                    return
+                except DatabaseLocked:
+                    # SQLite answers "locked" when a reader holds the table (at once with a shared cache, as
+                    # in the tests; after its timeout on the file database). The claim rolled back, so running
+                    # again is safe: a job already claimed answers "busy", a finished one its status.
+                    if attempt == THREAD_LOCK_RETRIES:
+                        raise
+                    time.sleep(0.2 * attempt)
         except Exception:
             logger.exception("export job %s failed in its thread", job_id)
         finally:
