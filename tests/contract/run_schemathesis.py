@@ -178,7 +178,9 @@ def main() -> int:
                 *args.extra,
             ]
             print(f"== schemathesis as the {role} ({ROLES[role]})", flush=True)
-            code = subprocess.run(command, cwd=ROOT, env=env).returncode
+            hooks = {"SCHEMATHESIS_HOOKS": "tests.contract.hooks",
+                     "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))}
+            code = subprocess.run(command, cwd=ROOT, env={**env, **hooks}).returncode
             requests, server_errors = _figures(report)
             totals[0] += requests
             totals[1] += server_errors
