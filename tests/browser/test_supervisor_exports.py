@@ -10,12 +10,14 @@ from compliance import services as compliance_services
 from compliance.models import Requirement
 from review import services
 from tests.browser.login import log_in
+from tests.concurrency import THREAD_WRITES_NEED_A_SERVER_DATABASE
 from tests.factories.accounts import make_authenticator, make_member, make_org
 from tests.factories.compliance import make_assessment, make_framework
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@THREAD_WRITES_NEED_A_SERVER_DATABASE
 def test_the_queue_export_shows_its_progress_then_the_download(browser_page, live_server, settings):
     settings.EXPORT_IN_THREAD = True
     settings.EXPORT_ALLOW_THROTTLE = True  # slows each row so the progress is seen

@@ -7,6 +7,7 @@ import pytest
 
 from reports.exports import jobs
 from reports.models import ExportJob, ExportKind, ExportStatus
+from tests.concurrency import THREAD_WRITES_NEED_A_SERVER_DATABASE
 from tests.factories.vendors import make_chain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,6 +25,7 @@ def _wait_until_finished(job, seconds=30):
     raise AssertionError(f"export {job.pk} did not finish: {seen}")
 
 
+@THREAD_WRITES_NEED_A_SERVER_DATABASE
 def test_a_long_export_returns_at_once_and_reports_progress_while_it_runs(world, settings):
     settings.EXPORT_IN_THREAD = True
     settings.EXPORT_ALLOW_THROTTLE = True
