@@ -214,6 +214,18 @@ def _rekey_per_reason_findings(organization: Organization, counts: dict) -> None
 
 # --- findings by hand, and their lifecycle ---------------------------------------------------------
 
+def risk_acceptance_errors(status: str, approver: Any, expires_on: Any) -> dict[str, str]:
+    """What a move to "risk accepted" lacks, per field: the edit form and the status form ask the same."""
+    if status != FindingStatus.RISK_ACCEPTED:
+        return {}
+    errors = {}
+    if not approver:
+        errors["risk_accepted_by"] = _("Accepting a risk needs the approver.")
+    if not expires_on:
+        errors["risk_acceptance_expires_on"] = _("Accepting a risk needs an expiry date.")
+    return errors
+
+
 def _check_people(finding: Finding) -> None:
     errors = {}
     members = Membership.objects.for_org(finding.organization)

@@ -112,12 +112,13 @@ class FindingForm(RegisterForm):
         self.fields["risk_acceptance_expires_on"].help_text = _("Needed when the risk is accepted.")
 
     def clean(self) -> dict[str, Any]:
+        from compliance.findings import risk_acceptance_errors
+
         data = super().clean()
-        if data.get("status") == FindingStatus.RISK_ACCEPTED:
-            if not data.get("risk_accepted_by"):
-                self.add_error("risk_accepted_by", _("Accepting a risk needs the approver."))
-            if not data.get("risk_acceptance_expires_on"):
-                self.add_error("risk_acceptance_expires_on", _("Accepting a risk needs an expiry date."))
+        errors = risk_acceptance_errors(data.get("status"), data.get("risk_accepted_by"),
+                                        data.get("risk_acceptance_expires_on"))
+        for field, message in errors.items():
+            self.add_error(field, message)
         return data
 
 
@@ -146,12 +147,13 @@ class FindingStatusForm(forms.Form):
         self.fields["risk_accepted_by"].queryset = firm_editors(finding.organization).order_by("email")
 
     def clean(self) -> dict[str, Any]:
+        from compliance.findings import risk_acceptance_errors
+
         data = super().clean()
-        if data.get("status") == FindingStatus.RISK_ACCEPTED:
-            if not data.get("risk_accepted_by"):
-                self.add_error("risk_accepted_by", _("Accepting a risk needs the approver."))
-            if not data.get("risk_acceptance_expires_on"):
-                self.add_error("risk_acceptance_expires_on", _("Accepting a risk needs an expiry date."))
+        errors = risk_acceptance_errors(data.get("status"), data.get("risk_accepted_by"),
+                                        data.get("risk_acceptance_expires_on"))
+        for field, message in errors.items():
+            self.add_error(field, message)
         return data
 
 
