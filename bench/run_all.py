@@ -1,4 +1,5 @@
-"""Run every benchmark in turn on the configured database (each builds its own data).
+"""Run every benchmark in turn on the configured database (each builds its own data; load.py needs PostgreSQL
+and says so on SQLite).
 
     python bench/run_all.py
 """
@@ -9,7 +10,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["scoring.py", "review_queue.py", "register_api.py", "import_register.py", "upload_memory.py",
-           "export_audit.py", "market_concentration.py"]
+           "export_audit.py", "market_concentration.py", "load.py"]
 
 for script in SCRIPTS:
     print(f"\n=== {script}", flush=True)

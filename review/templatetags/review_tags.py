@@ -24,10 +24,13 @@ def review_actions(context, assessment):
 
 @register.simple_tag(takes_context=True)
 def supervisor_comments(context, assessment, ref):
-    """The supervisor's comments on one requirement, across submissions (one query per page)."""
-    cache = context.render_context.setdefault("supervisor_comments", {})
+    """The supervisor's comments on one requirement, across submissions (one query per page).
+
+    Kept on the request, not in the render context: each requirement is its own included template, and
+    Django gives every template render a fresh render context, which made this one query per requirement."""
+    request = context["request"]
+    cache = request.__dict__.setdefault("_supervisor_comments", {})
     if assessment.pk not in cache:
-        request = context["request"]
         by_ref: dict[str, list] = {}
         rows = ReviewComment.objects.for_org(request.organization).filter(submission__assessment=assessment)
         for c in rows.select_related("author", "submission").order_by("submission__number", "id"):

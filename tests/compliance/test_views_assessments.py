@@ -123,3 +123,20 @@ def test_a_submitted_assessment_cannot_be_edited(world, as_user):
     assert client.get(reverse("compliance:assessment_edit", args=[assessment.pk])).status_code == 403
     body = client.get(reverse("compliance:assessment_detail", args=[assessment.pk])).content.decode()
     assert reverse("compliance:assessment_edit", args=[assessment.pk]) not in body
+
+
+def test_the_answering_page_costs_the_same_queries_for_2_or_30_requirements(world, as_user):
+    """The supervisor-comments lookup ran once per requirement (its cache lived in a per-template context)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(world.a_officer)
+    counts = []
+    for requirements in (2, 30):
+        assessment = assessment_with(world.firm_a, requirements, title=f"{requirements} requirements")
+        url = reverse("compliance:assessment_detail", args=[assessment.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
