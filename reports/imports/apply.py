@@ -26,7 +26,7 @@ from reports.imports.plan import CREATE, ImportPlan, PlannedRow, plan_import
 SHEET_ORDER = ("Vendors", "Services", "Dependencies", "Redundancy")
 # Row events held before they are chained and inserted (inside the import's transaction, so they still
 # commit or roll back with the rows). An import smaller than this chains its events once, at the end.
-AUDIT_CHUNK_ROWS = 5_000
+AUDIT_CHUNK_ROWS = 1_000
 
 
 class ImportInvalid(ImportRefused):

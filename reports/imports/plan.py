@@ -214,7 +214,8 @@ class _Planner:
         if raw is None:
             return
         first_seen: dict[tuple, int] = {}
-        for raw_row in raw.rows:
+        # Applying consumes the rows as it writes them: nothing plans this workbook again afterwards.
+        for raw_row in raw.release_rows() if self.write else raw.rows:
             data = self.cells(raw, raw_row.values, raw_row.row)
             key_parts = []
             for k in spec.key:

@@ -51,6 +51,24 @@ class RawSheet:
     spec: SheetSpec
     present: set[str] = field(default_factory=set)
     rows: list[RawRow] = field(default_factory=list)
+    # Rows read, kept when an apply releases them (release_rows): the audit summary and the page still count them.
+    released: int = 0
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) + self.released
+
+    def release_rows(self):
+        """Yield the rows in order, dropping each one once the caller moves on to the next.
+
+        Applying needs each raw row only while it is planned and written; the rows other sheets point to
+        are kept by the planner in a slimmer form. Releasing them as it goes keeps a 50,000-row apply
+        under the 150 MB an upload may cost a worker (issue 13). The sheet cannot be planned again after.
+        """
+        pending, self.rows = self.rows[::-1], []
+        while pending:
+            self.released += 1
+            yield pending.pop()
 
 
 @dataclass
@@ -60,7 +78,7 @@ class RawWorkbook:
 
     @property
     def data_rows(self) -> int:
-        return sum(len(s.rows) for s in self.sheets.values())
+        return sum(s.row_count for s in self.sheets.values())
 
 
 def _find_sheet(workbook, spec: SheetSpec):
