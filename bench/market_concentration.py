@@ -110,7 +110,8 @@ def _ok(response):
 
 
 def slowest_query(ctx) -> str:
-    return max(ctx.captured_queries, key=lambda q: float(q["time"]))["sql"]
+    reads = [q for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+    return max(reads, key=lambda q: float(q["time"]))["sql"]
 
 
 with acting_as(None):
