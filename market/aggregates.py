@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from market import concentration
 from market.models import MarketContribution, MarketTotal, SubmissionCriticalCount
@@ -97,9 +98,51 @@ def _critical_counts(submission: Submission) -> None:
         for c, p, n in rows])
 
 
+def month_of(at) -> str:
+    """The trend's month of a submission time ("YYYY-MM", local time), as the page labels it."""
+    return timezone.localtime(at).strftime("%Y-%m")
+
+
+HHI_SCOPE_ALL = ""  # the trend over every firm kind (a firm whose kind changed is one chain here)
+
+
+def hhi_contributions(org, subs: list[tuple]) -> list[dict]:
+    """What the firm adds to the monthly HHI trend: per scope (every kind, and each kind it submitted as),
+    a ``hhi_months`` row per month it submitted in (the trend's months) and ``hhi`` rows (k1 month,
+    k2 category, k3 provider) with the *change* in its critical dependencies at that month's end.
+
+    At a month's end the firm counts with its latest submission up to then, not at all if that one is
+    withdrawn (``market.selectors._category_hhi_by_month``); summing a firm's changes up to a month gives
+    that, and summing over firms gives the market, so the page reads months x categories x providers rows.
+    """
+    counts: dict[int, dict[tuple[str, int], int]] = defaultdict(dict)
+    for sub_id, cat, provider, n in (SubmissionCriticalCount.objects.for_org(org)
+                                     .values_list("submission_id", "category", "provider_id", "dependencies")):
+        counts[sub_id][(cat, provider)] = n
+    blank = dict.fromkeys(COLUMNS, 0)
+    out: list[dict] = []
+    for scope in sorted({HHI_SCOPE_ALL, *(kind for _, kind, _, _ in subs)}):
+        at_month_end: dict[str, dict] = {}
+        for pk, kind, at, decision in subs:  # oldest first: the month's last submission stays
+            if scope in (HHI_SCOPE_ALL, kind):
+                at_month_end[month_of(at)] = {} if decision == "withdrawn" else counts.get(pk, {})
+        before: dict = {}
+        for month in sorted(at_month_end):
+            out.append({**blank, "firm_kind": scope, "table": "hhi_months", "k1": month, "k2": "", "k3": ""})
+            state = at_month_end[month]
+            for cat, provider in sorted(set(before) | set(state)):
+                change = state.get((cat, provider), 0) - before.get((cat, provider), 0)
+                if change:
+                    out.append({**blank, "firm_kind": scope, "table": "hhi", "k1": month, "k2": cat,
+                                "k3": str(provider), "dependencies": change})
+            before = state
+    return out
+
+
 @transaction.atomic
 def refresh_market_aggregates_for(org) -> None:
-    """Replace the firm's contribution to the market totals with its current market set's."""
+    """Replace the firm's contribution to the market totals with its current market set's, and its
+    contribution to the monthly HHI trend with that of its whole submission history."""
     from accounts.models import Organization
 
     Organization.objects.select_for_update().filter(pk=org.pk).first()  # one refresh per firm at a time
@@ -110,10 +153,13 @@ def refresh_market_aggregates_for(org) -> None:
     current = _market_set(org)
     for sub in Submission.objects.for_org(org).filter(is_latest=True):
         _critical_counts(sub)
-    if current is None:
+    subs = list(Submission.objects.for_org(org).values_list("pk", "firm_kind", "submitted_at", "decision")
+                .order_by("submitted_at", "pk"))
+    if not subs:
         return
-    rows = contributions(current)
-    MarketContribution.objects.bulk_create([MarketContribution(organization=org, submission=current, **r)
+    rows = (contributions(current) if current is not None else []) + hhi_contributions(org, subs)
+    anchor = current.pk if current is not None else subs[-1][0]
+    MarketContribution.objects.bulk_create([MarketContribution(organization=org, submission_id=anchor, **r)
                                             for r in rows], batch_size=1000)
     _apply(rows, 1)
 

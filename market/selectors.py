@@ -157,7 +157,10 @@ def category_hhi(user: User, firm_kind: str = "", counted=None) -> list[dict]:
     The headline figure *is* the trend's current point: both come from ``_category_hhi_by_month``,
     so the page cannot show two figures for the same month.
     """
-    by_month = _category_hhi_by_month(user, firm_kind, counted)
+    if counted is None:
+        by_month = category_hhi_by_month(user, firm_kind)
+    else:  # the reference: every submission walked month by month
+        by_month = _category_hhi_by_month(user, firm_kind, counted)
     current = by_month[-1][1] if by_month else {}
     out = []
     for cat, providers in current.items():
@@ -186,8 +189,35 @@ def _critical_counts(user: User, subs: QuerySet) -> list[tuple]:
                 .values_list("submission_id", "category", "provider_id", "dependencies"))
 
 
+def category_hhi_by_month(user: User, firm_kind: str = "") -> list[tuple[str, dict[str, dict[int, int]]]]:
+    """What ``_category_hhi_by_month`` gives, from the market totals (one query of months x categories x
+    providers rows, market.aggregates.hhi_contributions): each month's changes summed, oldest first."""
+    _may_read_market(user)
+    changes: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    months = set()
+    for table, month, cat, provider, n in (MarketTotal.objects.filter(
+            table__in=("hhi", "hhi_months"), firm_kind=firm_kind, firms__gt=0)
+            .values_list("table", "k1", "k2", "k3", "dependencies")):
+        months.add(month)
+        if table == "hhi" and n:
+            changes[month].append((cat, int(provider), int(n)))
+    if not months:
+        return []
+    market: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    out = []
+    for month in sorted(months | {timezone.localtime().strftime("%Y-%m")}):
+        for cat, provider, n in changes.get(month, ()):
+            market[cat][provider] += n
+            if not market[cat][provider]:
+                del market[cat][provider]
+            if not market[cat]:
+                del market[cat]
+        out.append((month, {cat: dict(sorted(p.items())) for cat, p in sorted(market.items())}))
+    return out
+
+
 def _category_hhi_by_month(user: User, firm_kind: str = "",
-                           counted=None) -> list[tuple[str, dict[str, dict[int, int]]]]:
+                           counted=_critical_counts) -> list[tuple[str, dict[str, dict[int, int]]]]:
     """[(month, {category: {provider: critical dependencies}})], oldest first, ending with the current month.
 
     A month's point is the market as a supervisor saw it at the month's end: each firm with its latest
@@ -202,7 +232,7 @@ def _category_hhi_by_month(user: User, firm_kind: str = "",
     if not submissions:
         return []
     counts: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    rows = (counted or _critical_counts)(user, subs)
+    rows = counted(user, subs)
     for sub_id, cat, provider, n in rows:
         counts[sub_id][cat][provider] = n
     months = sorted({timezone.localtime(at).strftime("%Y-%m") for _, _, at, _ in submissions}

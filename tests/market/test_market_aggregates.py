@@ -6,8 +6,12 @@ set), withdrawing — through the same path as ``review.services`` (a new latest
 simulation read from the aggregates with the full scan kept as the reference (``*_by_scan``).
 """
 
+import datetime
+
 import pytest
+from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,8 +42,9 @@ dependency = st.fixed_dictionaries({
     "subs": st.lists(st.integers(0, 4), max_size=3), "parent": st.sampled_from(["", "Override Group"]),
 })
 event = st.one_of(
-    st.tuples(st.just("submit"), st.integers(0, 2), st.lists(dependency, max_size=6)),
-    st.tuples(st.just("withdraw"), st.integers(0, 2), st.just([])),
+    st.tuples(st.just("submit"), st.integers(0, 2), st.lists(dependency, max_size=6),
+              st.sampled_from([0, 0, 35, 70, 400])),  # days ago: the trend's months, in any order
+    st.tuples(st.just("withdraw"), st.integers(0, 2), st.just([]), st.just(0)),
 )
 
 
@@ -54,13 +59,14 @@ def _same_tables(got: dict, want: dict) -> None:
 
 
 def _play(world, providers, firms, history) -> None:
-    for action, f, deps in history:
+    now = timezone.now()
+    for action, f, deps, days_ago in history:
         org = firms[f]
         if action == "submit":
             submit_register(org, [dep(providers[d["p"]], service=d["service"], importance=d["importance"],
                                       tier=d["tier"], tested=d["tested"], data_location=d["location"],
                                       subcontractors=[providers[s].pk for s in d["subs"]], parent=d["parent"])
-                                  for d in deps])
+                                  for d in deps], submitted_at=now - datetime.timedelta(days=days_ago))
         else:
             Submission.objects.for_org(org).filter(is_latest=True).update(decision="withdrawn")
             aggregates.refresh_market_aggregates_for(org)
@@ -72,6 +78,11 @@ def _check(user) -> None:
                      selectors.concentration_tables_by_scan(user, kind, limit=None))
         assert selectors.nth_party(user, kind, limit=1000) == selectors.nth_party_by_scan(user, kind, limit=1000)
         assert selectors.services_per_kind(user, kind) == selectors.services_per_kind_by_scan(user, kind)
+        # The monthly trend from the maintained totals equals the walk over every submission, fed by the
+        # counts written with each submission and by a scan of the submitted rows.
+        assert selectors.category_hhi_by_month(user, kind) == selectors._category_hhi_by_month(user, kind)
+        assert selectors.category_hhi_by_month(user, kind) == selectors._category_hhi_by_month(
+            user, kind, counted=selectors._critical_counts_by_scan)
         assert selectors.category_hhi(user, kind) == selectors.category_hhi(
             user, kind, counted=selectors._critical_counts_by_scan)
 
@@ -95,6 +106,36 @@ def test_aggregates_equal_the_full_scan_over_random_histories(market, history):
         assert _state() == maintained
         _check(world.supervisor)
         transaction.set_rollback(True)
+
+
+def test_the_rebuild_command_fills_the_trend_of_an_existing_deployment(market):
+    world, providers, firms = market
+    now = timezone.now()
+    submit_register(firms[0], [dep(providers[0]), dep(providers[3])], submitted_at=now - datetime.timedelta(days=70))
+    submit_register(firms[1], [dep(providers[0])], submitted_at=now - datetime.timedelta(days=35))
+    submit_register(firms[0], [dep(providers[3])])
+    want = selectors.category_hhi(world.supervisor, counted=selectors._critical_counts_by_scan)
+    assert len(want[0]["trend"]) == 3
+    # A deployment from before the trend was kept: no trend rows yet (the migration adds none).
+    MarketTotal.objects.filter(table__in=("hhi", "hhi_months")).delete()
+    for org in firms:
+        MarketContribution.objects.for_org(org).filter(table__in=("hhi", "hhi_months")).delete()
+    assert selectors.category_hhi(world.supervisor) == []
+    call_command("rebuild_market_aggregates", stdout=open("/dev/null", "w"))
+    assert selectors.category_hhi(world.supervisor) == want
+
+
+def test_a_withdrawal_takes_the_firm_out_of_every_month_its_submission_counted_in(market):
+    world, providers, firms = market
+    now = timezone.now()
+    submit_register(firms[0], [dep(providers[0])], submitted_at=now - datetime.timedelta(days=70))
+    submit_register(firms[1], [dep(providers[3])], submitted_at=now - datetime.timedelta(days=35))
+    Submission.objects.for_org(firms[1]).filter(is_latest=True).update(decision="withdrawn")
+    aggregates.refresh_market_aggregates_for(firms[1])
+    [row] = [r for r in selectors.category_hhi(world.supervisor) if r["category"] == providers[0].category]
+    assert row["trend"] == selectors.category_hhi(world.supervisor, counted=selectors._critical_counts_by_scan)[0][
+        "trend"]
+    assert [hhi for _, hhi in row["trend"]] == [10000.0, 10000.0, 10000.0]
 
 
 def test_a_resubmission_replaces_the_firms_contribution(market):
