@@ -66,15 +66,17 @@ def summary_and_first(services: QuerySet, per_kind: dict[str, int], limit: int |
     org_table = Organization._meta.db_table
     materialized = "MATERIALIZED " if connection.vendor in ("postgresql", "sqlite") else ""
     first = "" if limit is None else (
-        " UNION ALL SELECT * FROM (SELECT 2, NULL, s.organization_id, s.service_reference, "  # noqa: S608
-        "ROW_NUMBER() OVER (ORDER BY s.rank DESC, o.name, s.service_reference), NULL "
+        " UNION ALL SELECT * FROM (SELECT 2, CAST(NULL AS TEXT), s.organization_id, s.service_reference, "  # noqa: S608
+        "ROW_NUMBER() OVER (ORDER BY s.rank DESC, o.name, s.service_reference), CAST(NULL AS BIGINT) "
         f"FROM s JOIN {org_table} o ON o.id = s.organization_id "
         "ORDER BY s.rank DESC, o.name, s.service_reference LIMIT %s) f")
     with services.as_raw_sql() as (sql, params), connection.cursor() as cursor:
         cursor.execute(
             f"WITH s AS {materialized}({sql}) "  # noqa: S608
-            "SELECT 0, firm_kind, NULL, NULL, rank, COUNT(*) FROM s GROUP BY firm_kind, rank "
-            "UNION ALL SELECT 1, NULL, organization_id, NULL, COUNT(*), MAX(down) FROM s WHERE rank = 3 "
+            "SELECT 0, firm_kind, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), rank, COUNT(*) FROM s "
+            "GROUP BY firm_kind, rank "
+            "UNION ALL SELECT 1, CAST(NULL AS TEXT), organization_id, CAST(NULL AS TEXT), COUNT(*), MAX(down) FROM s "
+            "WHERE rank = 3 "
             f"GROUP BY organization_id{first}",
             [*params] if limit is None else [*params, limit])
         rows = cursor.fetchall()
