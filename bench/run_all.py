@@ -10,7 +10,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["scoring.py", "review_queue.py", "register_api.py", "import_register.py", "upload_memory.py",
-           "export_audit.py", "market_concentration.py", "load.py"]
+           "export_audit.py", "market_concentration.py", "market_simulation.py", "load.py"]
 
 for script in SCRIPTS:
     print(f"\n=== {script}", flush=True)

@@ -95,8 +95,8 @@ def simulate_market(*, user: User, failed: list[int], duration_minutes: int, fir
     knocked = selectors.knocked_out_by(failed, within=regulator_catalog())
     services = simulation_sql.classified(selectors.latest_dependencies(user, firm_kind), failed, knocked,
                                          duration_minutes, selectors._contains_any)
-    summary = simulation_sql.summary(services, selectors.services_per_kind(user, firm_kind))
-    pairs = None if detail_limit is None else simulation_sql.first_services(services, detail_limit)
+    summary, pairs = simulation_sql.summary_and_first(services, selectors.services_per_kind(user, firm_kind),
+                                                      detail_limit)
     rows = selectors.simulation_rows(user, failed, knocked, firm_kind, pairs=pairs) if pairs != [] else []
     impacts = rules.classify_outage(rows, failed, duration_minutes, knocked, traffic_share_pct)
     if pairs is not None:

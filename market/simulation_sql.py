@@ -53,6 +53,51 @@ def classified(qs: QuerySet, failed: list[int], knocked: list[int], duration: in
             .annotate(rank=Max(rank), down=Max(down)).order_by())
 
 
+def summary_and_first(services: QuerySet, per_kind: dict[str, int], limit: int | None) -> tuple[dict, list | None]:
+    """``summary`` and, unless ``limit`` is None, ``first_services``: one statement over ``services``.
+
+    The classification is the expensive part (a group over every reached dependency); it used to run
+    once per question (three times). Here it is a MATERIALIZED common table expression, computed once,
+    and the three answers come back as tagged rows of one UNION ALL (0: totals by kind and outcome,
+    1: lost services per firm, 2: the services a page shows, in order).
+    """
+    from accounts.models import Organization
+
+    org_table = Organization._meta.db_table
+    materialized = "MATERIALIZED " if connection.vendor in ("postgresql", "sqlite") else ""
+    first = "" if limit is None else (
+        " UNION ALL SELECT * FROM (SELECT 2, CAST(NULL AS TEXT), s.organization_id, s.service_reference, "  # noqa: S608
+        "ROW_NUMBER() OVER (ORDER BY s.rank DESC, o.name, s.service_reference), CAST(NULL AS BIGINT) "
+        f"FROM s JOIN {org_table} o ON o.id = s.organization_id "
+        "ORDER BY s.rank DESC, o.name, s.service_reference LIMIT %s) f")
+    with services.as_raw_sql() as (sql, params), connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH s AS {materialized}({sql}) "  # noqa: S608
+            "SELECT 0, firm_kind, CAST(NULL AS BIGINT), CAST(NULL AS TEXT), rank, COUNT(*) FROM s "
+            "GROUP BY firm_kind, rank "
+            "UNION ALL SELECT 1, CAST(NULL AS TEXT), organization_id, CAST(NULL AS TEXT), COUNT(*), MAX(down) FROM s "
+            "WHERE rank = 3 "
+            f"GROUP BY organization_id{first}",
+            [*params] if limit is None else [*params, limit])
+        rows = cursor.fetchall()
+    by_kind = [(kind, rank, n) for tag, kind, _o, _r, rank, n in rows if tag == 0]
+    lost = [(org, n, d) for tag, _k, org, _r, n, d in rows if tag == 1]
+    pairs = None if limit is None else [(org, ref) for tag, _k, org, ref, _pos, _n in
+                                        sorted((r for r in rows if r[0] == 2), key=lambda r: r[4])]
+    return _summary_of(by_kind, lost, per_kind), pairs
+
+
+def _summary_of(by_kind, lost, per_kind: dict[str, int]) -> dict:
+    totals: dict[str, dict[str, int]] = {}
+    for kind, rank, n in by_kind:
+        totals.setdefault(kind, dict.fromkeys(rules.OUTCOMES, 0))[rules.OUTCOMES[rank]] += n
+    for kind, count in per_kind.items():
+        entry = totals.setdefault(kind, dict.fromkeys(rules.OUTCOMES, 0))
+        entry[rules.NOT_AFFECTED] += max(0, count - sum(entry.values()))
+    return {"totals": dict(sorted(totals.items())),
+            "lost": {org: {"lost_services": n, "max_downtime_minutes": d} for org, n, d in lost}}
+
+
 def summary(services: QuerySet, per_kind: dict[str, int]) -> dict:
     """Totals by firm kind (not affected filled from ``per_kind``), and lost services per firm."""
     with services.as_raw_sql() as (sql, params), connection.cursor() as cursor:
@@ -62,14 +107,7 @@ def summary(services: QuerySet, per_kind: dict[str, int]) -> dict:
             f"SELECT organization_id, COUNT(*), MAX(down) FROM ({sql}) s WHERE rank = 3 "  # noqa: S608
             "GROUP BY organization_id", params)
         lost = cursor.fetchall()
-    totals: dict[str, dict[str, int]] = {}
-    for kind, rank, n in by_kind:
-        totals.setdefault(kind, dict.fromkeys(rules.OUTCOMES, 0))[rules.OUTCOMES[rank]] += n
-    for kind, count in per_kind.items():
-        entry = totals.setdefault(kind, dict.fromkeys(rules.OUTCOMES, 0))
-        entry[rules.NOT_AFFECTED] += max(0, count - sum(entry.values()))
-    return {"totals": dict(sorted(totals.items())),
-            "lost": {org: {"lost_services": n, "max_downtime_minutes": d} for org, n, d in lost}}
+    return _summary_of(by_kind, lost, per_kind)
 
 
 def first_services(services: QuerySet, limit: int) -> list[tuple[int, str]]:

@@ -85,3 +85,26 @@ def test_the_market_summary_matches_the_rules_totals_and_breaching_firms(world, 
     assert len(full["services"]) == result["services_total"]
     assert {(s["organization_id"], s["service_reference"], s["outcome"]) for s in full["services"]} == {
         (s.organization_id, s.service_reference, s.outcome) for s in impacts if s.outcome != rules.NOT_AFFECTED}
+
+
+@pytest.mark.parametrize("limit", [None, 1, 7, 1000])
+@pytest.mark.parametrize("duration", [25, 174])
+def test_the_one_statement_summary_equals_the_three_separate_queries(world, market, limit, duration):
+    """summary_and_first classifies once (a materialised CTE); the answers are those of the three
+    statements it replaced (summary's two and first_services), order of the shown services included."""
+    failed = [market["failed"].pk]
+    knocked = selectors.knocked_out_by(failed, within=regulator_catalog())
+    sql = simulation_sql.classified(selectors.latest_dependencies(world.supervisor), failed, knocked, duration,
+                                    selectors._contains_any)
+    per_kind = selectors.services_per_kind(world.supervisor)
+    combined, pairs = simulation_sql.summary_and_first(sql, per_kind, limit)
+    assert combined == simulation_sql.summary(sql, per_kind)
+    assert pairs == (None if limit is None else simulation_sql.first_services(sql, limit))
+
+
+def test_the_summary_is_one_statement(world, market, django_assert_num_queries):
+    failed = [market["failed"].pk]
+    sql = simulation_sql.classified(selectors.latest_dependencies(world.supervisor), failed, [], 174,
+                                    selectors._contains_any)
+    with django_assert_num_queries(1):
+        simulation_sql.summary_and_first(sql, {}, 300)
