@@ -12,96 +12,23 @@ reference (``*_by_scan``) and whether both agree; then EXPLAIN ANALYZE of the pa
 After the last size, the one-provider outage simulation as before.
 """
 
-import os
-import random
 import time
 
 from _setup import measured, start
 
 start("market_concentration")
 
-import datetime  # noqa: E402
 
+from _market_data import FIRMS, SIZES, MarketBuilder  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from accounts.models import Membership, Organization, User  # noqa: E402
-from accounts.roles import Role  # noqa: E402
+from accounts.models import Organization  # noqa: E402
 from audit.context import acting_as  # noqa: E402
-from compliance.models import Assessment, Framework  # noqa: E402
 from market import aggregates, selectors, services  # noqa: E402
-from review.models import Submission, SubmittedDependency  # noqa: E402
-from vendors.models import ProviderCatalog  # noqa: E402
+from review.models import Submission  # noqa: E402
 
-FIRMS, PROVIDERS = int(os.environ.get("BENCH_MARKET_FIRMS", "1000")), 60
-SIZES = [int(s) for s in os.environ.get("BENCH_MARKET_SIZES", "10000,100000,300000").split(",")]
-KINDS = ["bank", "securities", "insurance", "card", "fintech", "vasp"]
-CATEGORIES = ["cloud", "saas", "cdn_security", "dns", "payments", "kyc"]
-rng = random.Random(8)
-
-
-def setup():
-    regulator, _ = Organization.objects.get_or_create(
-        business_registration_number="999-99-99998",
-        defaults={"name": "Bench FSS market", "name_ko": "벤치 감독원 시장", "kind": "regulator"})
-    supervisor = User.objects.filter(email="bench-market@fss.test").first() or User.objects.create_user(
-        "bench-market@fss.test", "bench-password-1")
-    Membership.objects.get_or_create(organization=regulator, user=supervisor, defaults={"role": Role.SUPERVISOR})
-    providers = []
-    for i in range(PROVIDERS):
-        p, _ = ProviderCatalog.objects.get_or_create(
-            key=f"bench-provider-{i}", defaults={"legal_name": f"Bench Provider {i}", "brand": f"BP{i}",
-                                                 "country": rng.choice(["US", "KR", "IE", "JP"]),
-                                                 "category": CATEGORIES[i % len(CATEGORIES)],
-                                                 "parent_group": f"Group {i // 4}"})
-        providers.append(p)
-    framework, _ = Framework.objects.get_or_create(
-        code="BENCH-M", version="1", defaults={"scope": "firm", "name_ko": "벤치", "name_en": "Bench",
-                                               "checksum": "0" * 64, "published_at": timezone.now()})
-    return supervisor, providers, framework
-
-
-def write_market(step: int, size: int, supervisor, providers, framework) -> list[Organization]:
-    per_firm = max(1, size // FIRMS)
-    base = step * FIRMS
-    orgs = Organization.objects.bulk_create([
-        Organization(name=f"Bench Market Firm {size}-{i}", name_ko=f"벤치 시장 {size}-{i}", kind=KINDS[i % len(KINDS)],
-                     business_registration_number=f"{500 + (base + i) // 100:03d}-{i % 100:02d}-{base + i:05d}")
-        for i in range(FIRMS)])
-    assessments = Assessment.objects.bulk_create([
-        Assessment(organization=o, framework=framework, title="Bench", period_start=datetime.date(2025, 1, 1),
-                   period_end=datetime.date(2025, 12, 31), status="submitted") for o in orgs])
-    now = timezone.now()
-    subs = Submission.objects.bulk_create([
-        Submission(organization=a.organization, assessment=a, number=1, submitted_by=supervisor,
-                   submitted_at=now - datetime.timedelta(days=k % 90), snapshot_json="{}",
-                   snapshot_sha256=Submission.hash_of("{}"), firm_kind=a.organization.kind,
-                   framework_label="BENCH-M 1", review_deadline=now.date(), is_latest=True)
-        for k, a in enumerate(assessments)], batch_size=500)
-    rows = []
-    for s in subs:
-        for j in range(per_firm):
-            p = providers[min(int(rng.paretovariate(1.2)) - 1, PROVIDERS - 1)]
-            tested = rng.random() < 0.3
-            rows.append(SubmittedDependency(
-                organization_id=s.organization_id, submission=s, firm_kind=s.firm_kind,
-                service_reference=f"S{j // 4}", service_name=f"Service {j // 4}",
-                importance=rng.choice(["critical", "important", "other"]), tier=rng.choice(["T1", "T2", "T3"]),
-                rto_minutes=rng.choice([30, 60, 120, 240]),
-                vendor_name=f"Vendor {p.pk}", provider=p, provider_parent=p.parent_group,
-                provider_category=p.category, provider_country=p.country,
-                data_location=rng.choice(["kr_only", "offshore"]), role="other",
-                strategy="active_passive" if tested else rng.choice(["none", "cold_standby"]),
-                alternate_provider=rng.choice(providers) if tested else None, tested_redundancy=tested,
-                best_recovery_minutes=rng.choice([5, 20, 90]) if tested else None,
-                last_pass_on=now.date() if tested else None,
-                subcontractor_ids=rng.sample([x.pk for x in providers[:10]], k=rng.randint(0, 3))))
-        if len(rows) >= 20000:
-            SubmittedDependency.objects.bulk_create(rows, batch_size=5000)
-            rows = []
-    SubmittedDependency.objects.bulk_create(rows, batch_size=5000)
-    return orgs
+market = MarketBuilder(label="Market", label_ko="시장", registration_block=500, seed=8)
 
 
 def _ok(response):
@@ -115,7 +42,7 @@ def slowest_query(ctx) -> str:
 
 
 with acting_as(None):
-    supervisor, providers, framework = setup()
+    supervisor, providers, framework = market.setup()
     from tests.conftest import client_for  # signed in with the second factor passed, as a supervisor is
 
     client = client_for(supervisor)
@@ -127,7 +54,7 @@ with acting_as(None):
             Submission.objects.for_org(org).filter(is_latest=True).update(decision="withdrawn")
             aggregates.refresh_market_aggregates_for(org)
         t0 = time.perf_counter()
-        orgs = write_market(step, size, supervisor, providers, framework)
+        orgs = market.write_market(step, size, supervisor, providers, framework)
         print(f"written in {time.perf_counter() - t0:.1f} s")
         t0 = time.perf_counter()
         for org in orgs:

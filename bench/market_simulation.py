@@ -12,97 +12,24 @@ reached service, as saved and exported), with query counts; then EXPLAIN ANALYZE
 """
 
 import os
-import random
 import time
 
 from _setup import start
 
 start("market_simulation")
 
-import datetime  # noqa: E402
 
+from _market_data import FIRMS, SIZES, MarketBuilder  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from accounts.models import Membership, Organization, User  # noqa: E402
-from accounts.roles import Role  # noqa: E402
+from accounts.models import Organization  # noqa: E402
 from audit.context import acting_as  # noqa: E402
-from compliance.models import Assessment, Framework  # noqa: E402
 from market import selectors, services  # noqa: E402
-from review.models import Submission, SubmittedDependency  # noqa: E402
-from vendors.models import ProviderCatalog  # noqa: E402
+from review.models import Submission  # noqa: E402
 
-FIRMS, PROVIDERS = int(os.environ.get("BENCH_MARKET_FIRMS", "1000")), 60
-SIZES = [int(s) for s in os.environ.get("BENCH_MARKET_SIZES", "10000,100000,300000").split(",")]
-KINDS = ["bank", "securities", "insurance", "card", "fintech", "vasp"]
-CATEGORIES = ["cloud", "saas", "cdn_security", "dns", "payments", "kyc"]
 FULL_BEST_OF_3_UP_TO = 300_000  # above, the full classification runs once (it takes seconds)
-rng = random.Random(16)
-
-
-def setup():
-    regulator, _ = Organization.objects.get_or_create(
-        business_registration_number="999-99-99997",
-        defaults={"name": "Bench FSS simulation", "name_ko": "벤치 감독원 모의", "kind": "regulator"})
-    supervisor = User.objects.filter(email="bench-sim@fss.test").first() or User.objects.create_user(
-        "bench-sim@fss.test", "bench-password-1")
-    Membership.objects.get_or_create(organization=regulator, user=supervisor, defaults={"role": Role.SUPERVISOR})
-    providers = []
-    for i in range(PROVIDERS):
-        p, _ = ProviderCatalog.objects.get_or_create(
-            key=f"bench-sim-provider-{i}", defaults={"legal_name": f"Bench Sim Provider {i}", "brand": f"BS{i}",
-                                                     "country": rng.choice(["US", "KR", "IE", "JP"]),
-                                                     "category": CATEGORIES[i % len(CATEGORIES)],
-                                                     "parent_group": f"Group {i // 4}"})
-        providers.append(p)
-    framework, _ = Framework.objects.get_or_create(
-        code="BENCH-S", version="1", defaults={"scope": "firm", "name_ko": "벤치", "name_en": "Bench",
-                                               "checksum": "0" * 64, "published_at": timezone.now()})
-    return supervisor, providers, framework
-
-
-def write_market(step: int, size: int, supervisor, providers, framework) -> list[Organization]:
-    per_firm = max(1, size // FIRMS)
-    base = step * FIRMS
-    orgs = Organization.objects.bulk_create([
-        Organization(name=f"Bench Sim Firm {size}-{i}", name_ko=f"벤치 모의 {size}-{i}", kind=KINDS[i % len(KINDS)],
-                     business_registration_number=f"{600 + (base + i) // 100:03d}-{i % 100:02d}-{base + i:05d}")
-        for i in range(FIRMS)])
-    assessments = Assessment.objects.bulk_create([
-        Assessment(organization=o, framework=framework, title="Bench", period_start=datetime.date(2025, 1, 1),
-                   period_end=datetime.date(2025, 12, 31), status="submitted") for o in orgs])
-    now = timezone.now()
-    subs = Submission.objects.bulk_create([
-        Submission(organization=a.organization, assessment=a, number=1, submitted_by=supervisor,
-                   submitted_at=now - datetime.timedelta(days=k % 90), snapshot_json="{}",
-                   snapshot_sha256=Submission.hash_of("{}"), firm_kind=a.organization.kind,
-                   framework_label="BENCH-S 1", review_deadline=now.date(), is_latest=True)
-        for k, a in enumerate(assessments)], batch_size=500)
-    ids = [p.pk for p in providers]
-    rows = []
-    for s in subs:
-        for j in range(per_firm):
-            p = providers[min(int(rng.paretovariate(1.2)) - 1, PROVIDERS - 1)]
-            tested = rng.random() < 0.3
-            rows.append(SubmittedDependency(
-                organization_id=s.organization_id, submission_id=s.pk, firm_kind=s.firm_kind,
-                service_reference=f"S{j // 4}", service_name=f"Service {j // 4}",
-                importance=rng.choice(["critical", "important", "other"]), tier=rng.choice(["T1", "T2", "T3"]),
-                rto_minutes=rng.choice([30, 60, 120, 240]),
-                vendor_name=f"Vendor {p.pk}", provider_id=p.pk, provider_parent=p.parent_group,
-                provider_category=p.category, provider_country=p.country,
-                data_location=rng.choice(["kr_only", "offshore"]), role="other",
-                strategy="active_passive" if tested else rng.choice(["none", "cold_standby"]),
-                alternate_provider_id=rng.choice(ids) if tested else None, tested_redundancy=tested,
-                best_recovery_minutes=rng.choice([5, 20, 90]) if tested else None,
-                last_pass_on=now.date() if tested else None,
-                subcontractor_ids=rng.sample(ids[:10], k=rng.randint(0, 3))))
-        if len(rows) >= 50000:
-            SubmittedDependency.objects.bulk_create(rows, batch_size=10000)
-            rows = []
-    SubmittedDependency.objects.bulk_create(rows, batch_size=10000)
-    return orgs
+market = MarketBuilder(label="Sim", label_ko="모의", registration_block=600, seed=16)
 
 
 def best_of_3(fn, runs=3):
@@ -119,7 +46,7 @@ def best_of_3(fn, runs=3):
 
 
 with acting_as(None):
-    supervisor, providers, framework = setup()
+    supervisor, providers, framework = market.setup()
     largest, small = providers[0], providers[40]
     table = []
     previous: list[Organization] = []
@@ -129,7 +56,7 @@ with acting_as(None):
             for org in previous:
                 Submission.objects.for_org(org).filter(is_latest=True).update(decision="withdrawn")
         t0 = time.perf_counter()
-        previous = write_market(step, size, supervisor, providers, framework)
+        previous = market.write_market(step, size, supervisor, providers, framework)
         print(f"written in {time.perf_counter() - t0:.1f} s", flush=True)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would give

@@ -1,0 +1,111 @@
+"""A national market of submitted dependencies, built fast by bulk insert, for the market benchmarks.
+
+Shared by bench/market_concentration.py and bench/market_simulation.py so both measure the same shape of
+market: FIRMS firms of six kinds, 60 providers with skewed (Pareto) shares, a third of dependencies with a
+tested alternative. Import it after ``_setup.start()`` (it needs Django set up). Each script passes its own
+label, so the two can share one database without colliding on names or registration numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import random
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.models import Membership, Organization, User
+from accounts.roles import Role
+from compliance.models import Assessment, Framework
+from review.models import Submission, SubmittedDependency
+from vendors.models import ProviderCatalog
+
+FIRMS, PROVIDERS = int(os.environ.get("BENCH_MARKET_FIRMS", "1000")), 60
+SIZES = [int(s) for s in os.environ.get("BENCH_MARKET_SIZES", "10000,100000,300000").split(",")]
+KINDS = ["bank", "securities", "insurance", "card", "fintech", "vasp"]
+CATEGORIES = ["cloud", "saas", "cdn_security", "dns", "payments", "kyc"]
+INSERT_BATCH = 10_000
+
+
+@dataclass
+class MarketBuilder:
+    label: str  # "Market", "Sim": in names, e-mails, provider keys and the framework code
+    label_ko: str
+    registration_block: int  # first three digits of the firms' business registration numbers
+    seed: int
+    rng: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    @property
+    def code(self) -> str:
+        return f"BENCH-{self.label[0].upper()}"
+
+    def setup(self) -> tuple[User, list[ProviderCatalog], Framework]:
+        """The supervisor, the catalogue's providers and a framework, created once per database."""
+        slug = self.label.lower()
+        regulator, _ = Organization.objects.get_or_create(
+            business_registration_number=f"999-99-{99999 - self.registration_block // 100:05d}",
+            defaults={"name": f"Bench FSS {slug}", "name_ko": f"벤치 감독원 {self.label_ko}", "kind": "regulator"})
+        email = f"bench-{slug}@fss.test"
+        supervisor = User.objects.filter(email=email).first() or User.objects.create_user(email, "bench-password-1")
+        Membership.objects.get_or_create(organization=regulator, user=supervisor, defaults={"role": Role.SUPERVISOR})
+        providers = []
+        for i in range(PROVIDERS):
+            provider, _ = ProviderCatalog.objects.get_or_create(
+                key=f"bench-{slug}-provider-{i}",
+                defaults={"legal_name": f"Bench {self.label} Provider {i}", "brand": f"B{self.label[0]}{i}",
+                          "country": self.rng.choice(["US", "KR", "IE", "JP"]),
+                          "category": CATEGORIES[i % len(CATEGORIES)], "parent_group": f"Group {i // 4}"})
+            providers.append(provider)
+        framework, _ = Framework.objects.get_or_create(
+            code=self.code, version="1", defaults={"scope": "firm", "name_ko": "벤치", "name_en": "Bench",
+                                                   "checksum": "0" * 64, "published_at": timezone.now()})
+        return supervisor, providers, framework
+
+    def write_market(self, step: int, size: int, supervisor: User, providers: list[ProviderCatalog],
+                     framework: Framework) -> list[Organization]:
+        """FIRMS new firms with one latest submission each and size/FIRMS submitted dependencies apiece."""
+        rng, per_firm, base = self.rng, max(1, size // FIRMS), step * FIRMS
+        orgs = Organization.objects.bulk_create([
+            Organization(name=f"Bench {self.label} Firm {size}-{i}", name_ko=f"벤치 {self.label_ko} {size}-{i}",
+                         kind=KINDS[i % len(KINDS)],
+                         business_registration_number=f"{self.registration_block + (base + i) // 100:03d}"
+                                                      f"-{i % 100:02d}-{base + i:05d}")
+            for i in range(FIRMS)])
+        assessments = Assessment.objects.bulk_create([
+            Assessment(organization=o, framework=framework, title="Bench", period_start=datetime.date(2025, 1, 1),
+                       period_end=datetime.date(2025, 12, 31), status="submitted") for o in orgs])
+        now = timezone.now()
+        subs = Submission.objects.bulk_create([
+            Submission(organization=a.organization, assessment=a, number=1, submitted_by=supervisor,
+                       submitted_at=now - datetime.timedelta(days=k % 90), snapshot_json="{}",
+                       snapshot_sha256=Submission.hash_of("{}"), firm_kind=a.organization.kind,
+                       framework_label=f"{self.code} 1", review_deadline=now.date(), is_latest=True)
+            for k, a in enumerate(assessments)], batch_size=500)
+        ids = [p.pk for p in providers]
+        rows: list[SubmittedDependency] = []
+        for s in subs:
+            for j in range(per_firm):
+                p = providers[min(int(rng.paretovariate(1.2)) - 1, PROVIDERS - 1)]
+                tested = rng.random() < 0.3
+                rows.append(SubmittedDependency(
+                    organization_id=s.organization_id, submission_id=s.pk, firm_kind=s.firm_kind,
+                    service_reference=f"S{j // 4}", service_name=f"Service {j // 4}",
+                    importance=rng.choice(["critical", "important", "other"]), tier=rng.choice(["T1", "T2", "T3"]),
+                    rto_minutes=rng.choice([30, 60, 120, 240]),
+                    vendor_name=f"Vendor {p.pk}", provider_id=p.pk, provider_parent=p.parent_group,
+                    provider_category=p.category, provider_country=p.country,
+                    data_location=rng.choice(["kr_only", "offshore"]), role="other",
+                    strategy="active_passive" if tested else rng.choice(["none", "cold_standby"]),
+                    alternate_provider_id=rng.choice(ids) if tested else None, tested_redundancy=tested,
+                    best_recovery_minutes=rng.choice([5, 20, 90]) if tested else None,
+                    last_pass_on=now.date() if tested else None,
+                    subcontractor_ids=rng.sample(ids[:10], k=rng.randint(0, 3))))
+            if len(rows) >= 5 * INSERT_BATCH:
+                SubmittedDependency.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+                rows = []
+        SubmittedDependency.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+        return orgs
