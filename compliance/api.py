@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import django_filters as df
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse
@@ -31,7 +30,7 @@ from compliance.choices import FindingSource
 from compliance.models import Answer, Assessment, Evidence, Finding, Framework, Requirement
 from core.api import ActiveOrganizationAPIMixin, TenantModelViewSet
 from core.concurrency import ConcurrentEditError
-from core.filters import FilterSet, IdFilter
+from core.filters import FilterSet, IdFilter, YesNoFilter
 from core.serializer_fields import IdField
 
 
@@ -210,7 +209,7 @@ class EvidenceViewSet(TenantModelViewSet):
 class FindingFilter(FilterSet):
     assessment = IdFilter(field_name="assessment")
     dependency = IdFilter(field_name="dependency")
-    open = df.BooleanFilter(method="filter_open")
+    open = YesNoFilter(method="filter_open")
 
     class Meta:
         model = Finding

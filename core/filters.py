@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import django_filters as df
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
@@ -41,6 +43,28 @@ class IntegerFilter(df.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class _YesNoField(forms.Field):
+    """``true`` or ``false`` (any case), or absent. django-filter's boolean widget reads anything else as no
+    filter at all, so ``?customer_facing=-39`` listed every service as if the client had not asked."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        word = str(value).strip().lower()
+        if word in ("true", "false"):
+            return word == "true"
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+
+@extend_schema_field({"type": "boolean"})
+class YesNoFilter(df.BooleanFilter):
+    """A yes/no question: ``true`` or ``false``; anything else is a 400 naming the filter."""
+
+    field_class = _YesNoField
+
+
 _ID = {"filter_class": IdFilter}
 _INTEGER = {"filter_class": IntegerFilter}
 
@@ -59,6 +83,7 @@ class FilterSet(df.FilterSet):
         models.PositiveIntegerField: _INTEGER,
         models.PositiveSmallIntegerField: _INTEGER,
         models.PositiveBigIntegerField: _INTEGER,
+        models.BooleanField: {"filter_class": YesNoFilter},
     }
 
 

@@ -76,3 +76,22 @@ def test_sharing_a_simulation_needs_a_whole_version(world, api_for, version):
     body = {"shared": True} if version is None else {"shared": True, "version": version}
     response = api_for(world.a_officer).patch(f"/api/v1/market/simulations/{simulation.pk}/", body, format="json")
     assert "version" in _fields(response)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/services/?customer_facing=-39", "/api/v1/services/?is_core_business=1",
+                                  "/api/v1/vendors/?exit_plan_exists=yes", "/api/v1/findings/?open=2"])
+def test_a_yes_no_filter_that_is_neither_true_nor_false_is_refused(world, api_for, path):
+    """schemathesis (ST201): django-filter read ``-39`` as 'no filter' and listed every service."""
+    name = path.split("?", 1)[1].split("=", 1)[0]
+    assert name in _fields(api_for(world.a_officer).get(path))
+
+
+def test_a_yes_no_filter_filters_on_true_and_false(world, api_for):
+    from tests.factories.vendors import make_service
+
+    facing = make_service(world.firm_a, customer_facing=True)
+    internal = make_service(world.firm_a, customer_facing=False)
+    client = api_for(world.a_officer)
+    for value, expected in (("true", facing), ("false", internal), ("True", facing), ("FALSE", internal)):
+        body = client.get(f"/api/v1/services/?customer_facing={value}").json()
+        assert [row["id"] for row in body["results"]] == [expected.pk], value
