@@ -89,6 +89,7 @@ class FirmSubmissionViewSet(mixins.CreateModelMixin, TenantReadOnlyViewSet):
         submission = services.submit(assessment=assessment, actor=request.user, role=request.role)
         return Response(SubmissionSerializer(submission).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=None, responses=SubmissionSerializer)  # no body: withdrawing needs nothing but the id
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw a submission before it is decided."""
@@ -228,6 +229,7 @@ class NotificationViewSet(TenantReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().filter(recipient=self.request.user)
 
+    @extend_schema(request=None, responses=NotificationSerializer)  # no body: the id in the path says it all
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         """Mark a notification read."""

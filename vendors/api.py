@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.utils.text import slugify
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from audit.recorder import record
 from core.api import ActiveOrganizationAPIMixin, TenantModelViewSet
 from vendors import filters, selectors, services
 from vendors import serializers as s
+from vendors.choices import CatalogStatus
 from vendors.models import (
     BusinessService,
     Dependency,
@@ -25,6 +26,8 @@ from vendors.models import (
     RedundancyMeasure,
     Vendor,
 )
+
+CURATE_CHOICES = CatalogStatus.choices
 
 
 class _VersionedDestroyMixin:
@@ -164,6 +167,8 @@ class ProviderViewSet(ActiveOrganizationAPIMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         serializer.instance = services.update_provider(provider=serializer.instance, data=data)
 
+    # The body is only the new status, not a provider.
+    @extend_schema(request=inline_serializer("CurateRequest", {"status": serializers.ChoiceField(CURATE_CHOICES)}))
     @action(detail=True, methods=["post"])
     def curate(self, request, pk=None):
         """Publish or reject a firm's proposal: {"status": "published" | "rejected"}."""
