@@ -168,7 +168,7 @@ class ProviderViewSet(ActiveOrganizationAPIMixin, viewsets.ModelViewSet):
         serializer.instance = services.update_provider(provider=serializer.instance, data=data)
 
     # The body is only the new status, not a provider.
-    @extend_schema(request=inline_serializer("CurateRequest", {"status": serializers.ChoiceField(CURATE_CHOICES)}))
+    @extend_schema(request=inline_serializer("Curate", {"status": serializers.ChoiceField(CURATE_CHOICES)}))
     @action(detail=True, methods=["post"])
     def curate(self, request, pk=None):
         """Publish or reject a firm's proposal: {"status": "published" | "rejected"}."""
