@@ -177,7 +177,7 @@ class ReviewQueueViewSet(ActiveOrganizationAPIMixin, viewsets.ReadOnlyModelViewS
             request, lambda s: services.assign(submission=s, assignee=assignee, actor=request.user, role=request.role)
         )
 
-    @extend_schema(request=CommentSerializer, responses=CommentSerializer)
+    @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["post"])
     def comments(self, request, pk=None):
         """Comment on a submission, optionally on one requirement."""

@@ -149,3 +149,9 @@ def test_actions_that_take_no_body_say_so(schema):
         assert "requestBody" not in paths[path]["post"], path
     curate = paths["/api/v1/providers/{id}/curate/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert curate["$ref"].endswith("/CurateRequest")
+
+
+def test_a_supervisors_comment_is_documented_as_created(schema):
+    """schemathesis (ST103): the comment action answers 201 Created, and the schema said 200."""
+    responses = schema["paths"]["/api/v1/review/queue/{id}/comments/"]["post"]["responses"]
+    assert "201" in responses and "200" not in responses
