@@ -26,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+sys.path.insert(0, str(ROOT))
+from tests.contract.run_schemathesis import UNTHROTTLED  # noqa: E402  the same lifted rates as the API fuzzing
 
 # Who each page is fetched as, and the tokens/sessions: printed as JSON by a manage.py shell.
 _SETUP = """
@@ -92,10 +94,7 @@ def _env() -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="bench.settings",
         DEBUG="0",
         LOG_LEVEL="WARNING",
-        THROTTLE_ANON_RATE="10000000/min",
-        THROTTLE_USER_RATE="10000000/min",
-        THROTTLE_TOKEN_RATE="10000000/min",
-        AXES_ENABLED="0",
+        **UNTHROTTLED,
         PYTHONPATH=str(ROOT),
     )
     return env

@@ -47,6 +47,17 @@ print(json.dumps(out))
 """
 
 
+# Thousands of requests from one address in a few minutes: the rates would answer 429 to most of them, and
+# django-axes would lock the account. Also used by bench/load.py.
+UNTHROTTLED = {
+    "THROTTLE_ANON_RATE": "100000/min",
+    "THROTTLE_USER_RATE": "100000/min",
+    "THROTTLE_TOKEN_RATE": "100000/min",
+    "THROTTLE_UPLOAD_RATE": "100000/min",
+    "AXES_ENABLED": "0",
+}
+
+
 def _env(var_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
@@ -54,12 +65,7 @@ def _env(var_dir: Path) -> dict[str, str]:
         # DEBUG off: server errors answer with the API's JSON error body, as in production.
         DEBUG="0",
         LOG_LEVEL="WARNING",
-        # Thousands of requests from one address in a few minutes: the rates would answer 429 to most of them.
-        THROTTLE_ANON_RATE="100000/min",
-        THROTTLE_USER_RATE="100000/min",
-        THROTTLE_TOKEN_RATE="100000/min",
-        THROTTLE_UPLOAD_RATE="100000/min",
-        AXES_ENABLED="0",
+        **UNTHROTTLED,
     )
     return env
 
