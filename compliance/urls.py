@@ -6,7 +6,7 @@ the route matrix finds the firm object behind every kwarg (Requirement is global
 
 from django.urls import path
 
-from compliance.views import answers, assessments, evidence, excel, findings
+from compliance.views import answers, assessments, evidence, excel, findings, sections
 
 app_name = "compliance"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", assessments.assessment_list, name="assessment_list"),
     path("assessments/new/", assessments.assessment_create, name="assessment_create"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:pk>/sections/<int:section_pk>/", sections.assessment_section, name="assessment_section"),
     path("assessments/<int:pk>/edit/", assessments.assessment_edit, name="assessment_edit"),
     path("assessments/<int:pk>/upgrade/", assessments.assessment_upgrade, name="assessment_upgrade"),
     path(

@@ -15,12 +15,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from accounts.tenancy import view_of
 from compliance import services
 from compliance.models import Answer, Assessment, Requirement
 from compliance.views.common import answer_form, build_row, can_answer, load_assessment, status_context
+from compliance.views.sections import requirement_url
 from core.concurrency import ConcurrentEditError
 from vendors.views.common import add_errors, allow_methods, firm_page
 
@@ -100,7 +100,7 @@ def answer_save(request: HttpRequest, assessment_pk: int, requirement_pk: int) -
             form = answer_form(requirement, conflict, data=bound)
             form.is_valid()
     if saved and not request.htmx:
-        return redirect(reverse("compliance:assessment_detail", args=[assessment.pk]) + f"#req-{requirement.pk}")
+        return redirect(requirement_url(assessment.pk, requirement.pk))
     if saved:
         form = None  # a fresh form from the saved answer (new version)
     evidence = list(answer.evidence.all()) if answer is not None else []

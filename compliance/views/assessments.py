@@ -17,8 +17,9 @@ from accounts.tenancy import get_for_org_or_404, view_of
 from compliance import selectors, services, upgrades
 from compliance.choices import AssessmentStatus, Rating, Scope
 from compliance.forms import AssessmentForm
-from compliance.models import Answer, Assessment, Framework, Requirement, Section
-from compliance.views.common import build_row, can_answer, load_assessment, status_context
+from compliance.models import Assessment, Framework
+from compliance.views import sections
+from compliance.views.common import can_answer, load_assessment, status_context
 from vendors.views.common import Filter, ListSpec, allow_methods, firm_page, form_page, list_context, require_editor
 
 WORKFLOW_TEMPLATE = "review/partials/assessment_actions.html"
@@ -79,7 +80,8 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @view_of(Assessment)
 @firm_page
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The answering page: every section with its applicable requirements, each with its own form."""
+    """The answering page: every section with its applicable requirements, each with its own form (some sections
+    load when scrolled to, see compliance/views/sections.py)."""
     assessment = load_assessment(request, pk)
     if (refused := allow_methods(request, write=False)) is not None:
         return refused
@@ -87,30 +89,10 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def render_detail(request: HttpRequest, assessment: Assessment, *, replaced=None, status: int = 200) -> HttpResponse:
-    """The whole answering page; ``replaced`` is one requirement's row as a refused save left it (its field
-    errors and the user's input), shown in place of the stored one when the save came without htmx."""
-    sections = list(Section.objects.filter(framework_id=assessment.framework_id).order_by("order"))
-    requirements = Requirement.objects.filter(pk__in=assessment.applicable_requirement_ids()).order_by("order")
-    answers = {
-        a.requirement_id: a
-        for a in Answer.objects.for_org(request.organization)
-        .filter(assessment=assessment)
-        .select_related("answered_by")
-        .prefetch_related("evidence")
-    }
-    by_section: dict[int, list] = {s.pk: [] for s in sections}
-    for req in requirements:
-        if replaced is not None and replaced.requirement.pk == req.pk:
-            by_section.setdefault(req.section_id, []).append(replaced)
-            continue
-        answer = answers.get(req.pk)
-        evidence = list(answer.evidence.all()) if answer is not None else []
-        by_section.setdefault(req.section_id, []).append(build_row(request, assessment, req, answer, evidence))
-    progress = (assessment.score_details or {}).get("sections", {})
-    blocks = [
-        {"section": s, "rows": by_section[s.pk], "progress": progress.get(s.code, {})}
-        for s in sections if by_section.get(s.pk)
-    ]
+    """The answering page; ``replaced`` is one requirement's row as a refused save left it (its field errors and
+    the user's input), shown in place of the stored one when the save came without htmx. Which sections render
+    with the page and which load when revealed: compliance/views/sections.py."""
+    blocks = sections.page_blocks(request, assessment, replaced=replaced)
     newer = selectors.newer_framework(assessment.framework)
     return render(request, "compliance/assessment_detail.html", {
         **status_context(request, assessment),

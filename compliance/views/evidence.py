@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 
 from accounts.tenancy import get_for_org_or_404, view_of
 from audit.models import AuditEvent
@@ -20,6 +19,7 @@ from compliance.forms import EvidenceForm
 from compliance.models import Answer, Evidence
 from compliance.views.answers import INVALID, render_requirement
 from compliance.views.common import build_row, can_answer, load_assessment
+from compliance.views.sections import requirement_url
 from vendors.views.common import add_errors, allow_methods, firm_page
 
 
@@ -30,7 +30,7 @@ def evidence_upload(request: HttpRequest, answer_pk: int) -> HttpResponse:
     if (refused := allow_methods(request, write=True)) is not None:
         return refused
     assessment = load_assessment(request, answer.assessment_id)
-    detail = reverse("compliance:assessment_detail", args=[assessment.pk]) + f"#req-{answer.requirement_id}"
+    detail = requirement_url(assessment.pk, answer.requirement_id)
     if request.method != "POST":
         return redirect(detail)
     if not can_answer(request, assessment):

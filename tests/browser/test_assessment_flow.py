@@ -71,3 +71,36 @@ def test_officer_answers_a_section_uploads_evidence_and_sees_the_rating_change(
     assert not Answer.objects.for_org(firm).filter(requirement__ref="W-C3").exists()
 
     assert page.evaluate("window.__sameDocument === true"), "the page reloaded"
+
+
+def test_a_section_loads_when_scrolled_to_and_its_answers_save_in_place(browser_page, live_server, transactional_db):
+    """Sections with nothing left to answer are placeholders until they scroll into view (issue 16)."""
+    from tests.factories.compliance import make_answer
+
+    firm = make_org("Echo Bank", OrganizationKind.BANK)
+    make_member(firm, Role.OFFICER, "officer@echo.test")
+    assessment = assessment_with(firm, 12, title="Lazy sections 2025")  # A, B, C: four requirements each
+    for ref in ("W-B2", "W-B5", "W-B8", "W-B11", "W-C3", "W-C6", "W-C9", "W-C12"):
+        make_answer(firm, assessment, requirement=requirement(assessment, ref), response="compliant")
+    page = browser_page
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "officer@echo.test")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+
+    page.goto(f"{base}/compliance/assessments/{assessment.pk}/")
+    page.evaluate("window.__sameDocument = true")
+    # Section A (still to answer) is on the page; C, below it, is a placeholder until the officer scrolls there.
+    assert page.locator('[data-testid="requirement-W-A1"]').count() == 1
+    assert page.locator('[data-testid="requirement-W-C12"]').count() == 0
+    page.locator('[data-testid="lazy-section-C"]').scroll_into_view_if_needed()
+    page.wait_for_selector('[data-testid="requirement-W-C12"]')
+    assert page.locator('[data-testid="lazy-section-C"]').count() == 0
+
+    _answer(page, assessment, "W-C12", 1, comment="Only the primary site is tested")
+    page.wait_for_selector('[data-testid="requirement-W-C12"] [data-testid="saved"]')
+    saved = Answer.objects.for_org(firm).get(assessment=assessment, requirement__ref="W-C12")
+    assert (saved.response, saved.comment) == ("partial", "Only the primary site is tested")
+    assert page.evaluate("window.__sameDocument === true"), "the page reloaded"

@@ -29,7 +29,7 @@ def test_blockers_link_to_their_requirement_and_submit_waits_for_them(browser_pa
     pk = Requirement.objects.get(framework=assessment.framework, ref="BL-2").pk
     with page.expect_navigation():
         page.click('[data-testid="blocker-BL-2"]')
-    assert page.url.endswith(f"/compliance/assessments/{assessment.pk}/#req-{pk}")
+    assert page.url.endswith(f"/compliance/assessments/{assessment.pk}/?req={pk}#req-{pk}")
     expect(page.locator(f"#req-{pk}")).to_be_in_viewport()
 
     page.go_back()

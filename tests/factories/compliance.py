@@ -113,7 +113,13 @@ def _requirement_for(created: dict) -> Requirement:
     return Requirement.objects.filter(framework=make_framework()).first()
 
 
+def _section_for(created: dict) -> Section:
+    """The section of a requirement that applies to the assessment (the page shows no other)."""
+    return _requirement_for(created).section
+
+
 GLOBAL_FACTORIES = {
     Framework: lambda created: make_framework(),
     Requirement: _requirement_for,
+    Section: _section_for,
 }

@@ -137,7 +137,7 @@ def test_the_submission_page_lists_each_blocker_once_as_a_link_to_its_requiremen
     detail = f"/compliance/assessments/{assessment.pk}/"
     for ref in ("R-A1", "R-A2", "R-G1"):
         pk = Requirement.objects.get(framework=assessment.framework, ref=ref).pk
-        assert page.count(f'href="{detail}#req-{pk}" data-testid="blocker-{ref}"') == 1
+        assert page.count(f'href="{detail}?req={pk}#req-{pk}" data-testid="blocker-{ref}"') == 1
     assert re.search(r'<button[^>]*data-testid="submit"[^>]* disabled', page)
     assert f'href="{detail}" data-testid="back-to-assessment"' in page  # the breadcrumb back
 
