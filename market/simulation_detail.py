@@ -11,7 +11,9 @@ Pure: no ORM.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from market import rules
@@ -30,6 +32,20 @@ def _reason(r: tuple) -> dict[str, Any]:
             "best_recovery_minutes": r[_BEST]}
 
 
+@contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """Without the cyclic garbage collector for the block: it would rescan the growing heap of new dicts
+    every few hundred allocations (half the time of building 70,000 services), and nothing built
+    here forms a cycle. Reference counting still frees everything; the collector is back afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def services(rows: Iterable[tuple], firms: Mapping[int, tuple[str, str]], traffic_share_pct: int = 100,
              order: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
     """Every (firm, service) of ``rows`` (``IMPACT_FIELDS`` tuples) as a plain ServiceImpact dict.
@@ -37,6 +53,18 @@ def services(rows: Iterable[tuple], firms: Mapping[int, tuple[str, str]], traffi
     ``firms``: organisation id -> (name, as-of as ISO text). Worst first, then by firm name and service,
     as rules.classify_outage sorts; or in the order of ``order`` (the page's pairs, sorted in SQL).
     """
+    with _no_cyclic_collection():
+        out = _services(rows, firms, traffic_share_pct)
+        if order is None:
+            out.sort(key=lambda s: (-rules.OUTCOMES.index(s["outcome"]), s["firm_name"], s["service_reference"],
+                                    s["organization_id"]))
+        else:
+            position = {pair: i for i, pair in enumerate(order)}
+            out.sort(key=lambda s: position[(s["organization_id"], s["service_reference"])])
+    return out
+
+
+def _services(rows: Iterable[tuple], firms: Mapping[int, tuple[str, str]], traffic_share_pct: int) -> list[dict]:
     grouped: dict[tuple[int, str], list[tuple]] = {}
     for r in rows:
         key = (r[_ORG], r[_REF])
@@ -48,11 +76,19 @@ def services(rows: Iterable[tuple], firms: Mapping[int, tuple[str, str]], traffi
     reports: dict[tuple[int, int], dict] = {}  # few distinct (users, minutes): one rules call each
     out = []
     for (org, ref), deps in grouped.items():
-        if len(deps) > 1:
+        if len(deps) == 1:
+            first = deps[0]
+            rank, interruption = first[_RANK], first[_DOWN]
+            downtime = 0 if rank == _COVERED else interruption
+            reasons = [_reason(first)]
+        else:
             deps.sort()  # by id: the register's order, as the rules read the rows
-        first = deps[0]
-        rank = max(d[_RANK] for d in deps)
-        interruption = max(d[_DOWN] for d in deps)
+            first = deps[0]
+            rank = max(d[_RANK] for d in deps)
+            interruption = max(d[_DOWN] for d in deps)
+            downtime = max((d[_DOWN] for d in deps if d[_RANK] != _COVERED), default=0)
+            # The worst hits first, then the others, each in the register's order (rules.classify_outage).
+            reasons = [_reason(d) for d in deps if d[_RANK] == rank] + [_reason(d) for d in deps if d[_RANK] != rank]
         report = reports.get((first[_USERS], interruption))
         if report is None:
             report = reports[(first[_USERS], interruption)] = rules.report_fields(first[_USERS], interruption, True)
@@ -60,18 +96,9 @@ def services(rows: Iterable[tuple], firms: Mapping[int, tuple[str, str]], traffi
         out.append({
             "organization_id": org, "firm_name": name, "firm_kind": first[_KIND], "as_of": as_of,
             "service_reference": ref, "service_name": first[_NAME], "importance": first[_IMPORTANCE],
-            "rto_minutes": first[_RTO], "outcome": rules.OUTCOMES[rank],
-            "downtime_minutes": max((d[_DOWN] for d in deps if d[_RANK] != _COVERED), default=0),
-            # The worst hits first, then the others, each in the register's order (rules.classify_outage).
-            "reasons": [_reason(d) for d in deps if d[_RANK] == rank] + [_reason(d) for d in deps if d[_RANK] != rank],
-            "interruption_minutes": interruption, **report, "exposure_pct": traffic_share_pct,
+            "rto_minutes": first[_RTO], "outcome": rules.OUTCOMES[rank], "downtime_minutes": downtime,
+            "reasons": reasons, "interruption_minutes": interruption, **report, "exposure_pct": traffic_share_pct,
         })
-    if order is None:
-        out.sort(key=lambda s: (-rules.OUTCOMES.index(s["outcome"]), s["firm_name"], s["service_reference"],
-                                s["organization_id"]))
-    else:
-        position = {pair: i for i, pair in enumerate(order)}
-        out.sort(key=lambda s: position[(s["organization_id"], s["service_reference"])])
     return out
 
 

@@ -137,10 +137,14 @@ def summary_and_first(services: QuerySet, per_kind: dict[str, int], limit: int |
 
     org_table = Organization._meta.db_table
     materialized = "MATERIALIZED " if connection.vendor in ("postgresql", "sqlite") else ""
+    # The LIMIT right over the ORDER BY lets the database keep only the first ``limit`` rows while it
+    # sorts (a top-N heapsort); numbering them in that order is then a sort of ``limit`` rows. A window
+    # over every classified service would sort them all first (0.6 s of a 300,000-row market).
     first = "" if limit is None else (
-        " UNION ALL SELECT * FROM (SELECT 2, CAST(NULL AS TEXT), s.organization_id, s.service_reference, "  # noqa: S608
-        "ROW_NUMBER() OVER (ORDER BY s.rank DESC, o.name, s.service_reference), CAST(NULL AS BIGINT) "
-        f"FROM s JOIN {org_table} o ON o.id = s.organization_id "
+        " UNION ALL SELECT 2, CAST(NULL AS TEXT), f.organization_id, f.service_reference, "  # noqa: S608
+        "ROW_NUMBER() OVER (ORDER BY f.rank DESC, f.name, f.service_reference), CAST(NULL AS BIGINT) "
+        f"FROM (SELECT s.organization_id, s.service_reference, s.rank, o.name FROM s "
+        f"JOIN {org_table} o ON o.id = s.organization_id "
         "ORDER BY s.rank DESC, o.name, s.service_reference LIMIT %s) f")
     with services.as_raw_sql() as (sql, params), connection.cursor() as cursor:
         cursor.execute(
