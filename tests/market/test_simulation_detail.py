@@ -204,3 +204,20 @@ def test_random_registers_are_listed_as_the_rules_list_them(providers, registers
             submit_register(org, rows)
         _same_as_rules(world.supervisor, [found[i].pk for i in failed], duration, limit)
         transaction.set_rollback(True)
+
+
+def test_the_garbage_collector_is_back_after_the_services_are_built_even_when_the_rows_fail():
+    import gc
+
+    from market import simulation_detail
+
+    def failing_rows():
+        assert not gc.isenabled()  # off while the services are built
+        yield from ()
+        raise RuntimeError("the connection dropped")
+
+    assert gc.isenabled()
+    assert simulation_detail.services([], {}) == []
+    with pytest.raises(RuntimeError):
+        simulation_detail.services(failing_rows(), {})
+    assert gc.isenabled()
