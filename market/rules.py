@@ -132,7 +132,8 @@ def check_traffic_share(traffic_share_pct: int) -> int:
     return traffic_share_pct
 
 
-def _report(users: int | None, interruption: int, hit: bool) -> dict:
+def report_fields(users: int | None, interruption: int, hit: bool) -> dict:
+    """ServiceImpact's reportable, report_reason and report_due_hours (EFSR Art. 73), were the outage to happen."""
     if not hit:
         return {}
     found = reporting.reportability(service_users=users, started_at=None, detected_at=None,
@@ -179,7 +180,7 @@ def classify_outage(
             importance=row.get("importance", ""), rto_minutes=int(row["rto_minutes"]), outcome=outcome,
             downtime_minutes=max((h.downtime_minutes for h in hits if h.outcome != COVERED), default=0),
             reasons=tuple(worst), interruption_minutes=interruption, exposure_pct=traffic_share_pct if hits else 0,
-            **_report(row.get("customers_affected"), interruption, bool(hits)),
+            **report_fields(row.get("customers_affected"), interruption, bool(hits)),
         ))
     result.sort(key=lambda s: (-OUTCOMES.index(s.outcome), s.firm_name, s.service_reference))
     return result

@@ -1,21 +1,32 @@
 """The outage classification of ``market.rules`` expressed in SQL, for market-wide simulations.
 
 ``rules.classify_dependency`` is the documented source of truth; this module mirrors it with CASE
-expressions so a market of 100,000 dependencies is classified and counted in the database. Only
-the services shown on a page are then fetched row by row and classified by the rules themselves
-(which also gives the reasons). ``tests/market/test_sql_agrees_with_rules.py`` runs both on the
-same varied data and compares them.
+expressions so a market of a million dependencies is classified in the database: per (firm, service)
+for the counts (``classified``), and per dependency with its reason for the services a simulation
+lists (``dependency_impacts``, grouped into services by ``market.simulation_detail``).
+``tests/market/test_sql_agrees_with_rules.py`` runs both on the same varied data and compares them.
 
 Outcome ranks: 0 not affected, 1 covered, 2 degraded within RTO, 3 lost beyond RTO (rules.OUTCOMES).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Max, Q, QuerySet, Value, When
-from django.db.models.functions import Least
+from django.db.models import Case, CharField, F, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models.fields.tuple_lookups import Tuple, TupleIn
+from django.db.models.functions import Cast, Coalesce, Least
 
 from market import rules
+
+# The words of rules.DependencyImpact by code: the database answers small integers, shared in Python.
+VIAS = ("direct", "subcontractor", "upstream")
+REASONS = ("no_redundancy", "untested", "test_failed", "hidden_spof", "slower_than_rto", "tested")
+# What dependency_impacts answers per reached dependency, in this order (market.simulation_detail reads it).
+IMPACT_FIELDS = ("id", "organization_id", "service_reference", "firm_kind", "service_name", "importance",
+                 "rto_minutes", "customers_affected", "vendor_name", "provider_id", "role", "strategy",
+                 "test_on", "last_test_result", "best_recovery_minutes", "via", "reason", "rank", "down")
 
 
 def _lost_or_degraded(duration: int) -> Case:
@@ -23,34 +34,95 @@ def _lost_or_degraded(duration: int) -> Case:
     return Case(When(rto_minutes__lt=duration, then=Value(3)), default=Value(2), output_field=IntegerField())
 
 
-def classified(qs: QuerySet, failed: list[int], knocked: list[int], duration: int, contains_any) -> QuerySet:
-    """Per (firm, service) hit by the outage: its worst outcome rank and its downtime (minutes)."""
+@dataclass(frozen=True)
+class _Terms:
+    """The conditions of rules.classify_dependency, as filters on a dependency row."""
+
+    sub_hit: Q
+    hit: Q
+    no_measure: Q
+    passed: Q
+    compromised: Q
+    within_rto: Q
+
+
+def _terms(failed: list[int], knocked: list[int], contains_any) -> _Terms:
     sub_hit = contains_any("subcontractor_ids", failed)
-    hit = Q(provider_id__in=[*failed, *knocked]) | sub_hit
-    no_measure = Q(strategy__in=["none", ""])
-    passed = Q(tested_redundancy=True) | Q(best_recovery_minutes__isnull=False, last_pass_on__isnull=False)
-    # rules._alternate_compromised: the alternate is down too (a hidden single point of failure).
-    compromised = (Q(alternate_provider_id__in=[*failed, *knocked]) | contains_any("alternate_upstream_ids", failed)
-                   | contains_any("shared_upstream_ids", failed))
-    within_rto = Q(best_recovery_minutes__isnull=True) | Q(best_recovery_minutes__lte=F("rto_minutes"))
-    rank = Case(
-        When(no_measure, then=_lost_or_degraded(duration)),
-        When(~passed, then=_lost_or_degraded(duration)),
-        When(compromised, then=_lost_or_degraded(duration)),
-        When(within_rto, then=Value(1)),
+    return _Terms(
+        sub_hit=sub_hit,
+        hit=Q(provider_id__in=[*failed, *knocked]) | sub_hit,
+        no_measure=Q(strategy__in=["none", ""]),
+        passed=Q(tested_redundancy=True) | Q(best_recovery_minutes__isnull=False, last_pass_on__isnull=False),
+        # rules._alternate_compromised: the alternate is down too (a hidden single point of failure).
+        compromised=(Q(alternate_provider_id__in=[*failed, *knocked]) | contains_any("alternate_upstream_ids", failed)
+                     | contains_any("shared_upstream_ids", failed)),
+        within_rto=Q(best_recovery_minutes__isnull=True) | Q(best_recovery_minutes__lte=F("rto_minutes")),
+    )
+
+
+def _rank(t: _Terms, duration: int) -> Case:
+    return Case(
+        When(t.no_measure, then=_lost_or_degraded(duration)),
+        When(~t.passed, then=_lost_or_degraded(duration)),
+        When(t.compromised, then=_lost_or_degraded(duration)),
+        When(t.within_rto, then=Value(1)),
         # Tested but slower than the RTO: down min(duration, recovery); recovery > RTO here, so
         # lost exactly when the outage itself outlasts the RTO.
         default=_lost_or_degraded(duration),
         output_field=IntegerField(),
     )
+
+
+def classified(qs: QuerySet, failed: list[int], knocked: list[int], duration: int, contains_any) -> QuerySet:
+    """Per (firm, service) hit by the outage: its worst outcome rank and its downtime (minutes)."""
+    t = _terms(failed, knocked, contains_any)
     down = Case(
-        When(no_measure | ~passed | compromised, then=Value(duration)),
-        When(within_rto, then=Value(None)),  # covered: not counted in the service's downtime
+        When(t.no_measure | ~t.passed | t.compromised, then=Value(duration)),
+        When(t.within_rto, then=Value(None)),  # covered: not counted in the service's downtime
         default=Least(Value(duration), "best_recovery_minutes"),
         output_field=IntegerField(),
     )
-    return (qs.filter(hit).values("organization_id", "service_reference", "firm_kind")
-            .annotate(rank=Max(rank), down=Max(down)).order_by())
+    return (qs.filter(t.hit).values("organization_id", "service_reference", "firm_kind")
+            .annotate(rank=Max(_rank(t, duration)), down=Max(down)).order_by())
+
+
+def dependency_impacts(qs: QuerySet, failed: list[int], knocked: list[int], duration: int, contains_any,
+                       pairs: list[tuple[int, str]] | None = None) -> QuerySet:
+    """Every dependency the outage reaches, as ``IMPACT_FIELDS`` tuples: rules.classify_dependency in SQL.
+
+    ``via`` and ``reason`` index ``VIAS`` and ``REASONS``, ``rank`` rules.OUTCOMES; ``down`` is the
+    dependency's downtime (a covered one's switch-over included), ``test_on`` the last test's date as
+    ISO text. ``pairs`` narrows to those (firm, service) pairs: the services a page shows.
+    """
+    t = _terms(failed, knocked, contains_any)
+    qs = qs.filter(t.hit)
+    if pairs is not None:
+        qs = qs.filter(only_pairs(pairs))
+    failing = t.no_measure | ~t.passed | t.compromised
+    return qs.annotate(
+        via=Case(When(provider_id__in=failed, then=Value(0)), When(t.sub_hit, then=Value(1)), default=Value(2),
+                 output_field=IntegerField()),
+        reason=Case(
+            When(t.no_measure, then=Value(0)),
+            When(~t.passed & Q(last_test_result="fail"), then=Value(2)),
+            When(~t.passed, then=Value(1)),
+            When(t.compromised, then=Value(3)),
+            When(t.within_rto, then=Value(5)),
+            default=Value(4),
+            output_field=IntegerField(),
+        ),
+        rank=_rank(t, duration),
+        down=Case(When(failing, then=Value(duration)),
+                  default=Least(Value(duration), Coalesce("best_recovery_minutes", Value(0))),
+                  output_field=IntegerField()),
+        test_on=Cast("last_test_on", CharField()),
+    ).values_list(*IMPACT_FIELDS).order_by()
+
+
+def only_pairs(pairs: list[tuple[int, str]]) -> TupleIn:
+    """Rows of exactly these (firm, service) pairs: a row-value IN, not a firm list crossed with a reference
+    list (which read every shown firm's rows with any shown reference, ~190,000 rows for 300 services)."""
+    return TupleIn(Tuple(F("organization_id"), F("service_reference")), [tuple(p) for p in pairs])
 
 
 def summary_and_first(services: QuerySet, per_kind: dict[str, int], limit: int | None) -> tuple[dict, list | None]:
@@ -65,10 +137,14 @@ def summary_and_first(services: QuerySet, per_kind: dict[str, int], limit: int |
 
     org_table = Organization._meta.db_table
     materialized = "MATERIALIZED " if connection.vendor in ("postgresql", "sqlite") else ""
+    # The LIMIT right over the ORDER BY lets the database keep only the first ``limit`` rows while it
+    # sorts (a top-N heapsort); numbering them in that order is then a sort of ``limit`` rows. A window
+    # over every classified service would sort them all first (0.6 s of a 300,000-row market).
     first = "" if limit is None else (
-        " UNION ALL SELECT * FROM (SELECT 2, CAST(NULL AS TEXT), s.organization_id, s.service_reference, "  # noqa: S608
-        "ROW_NUMBER() OVER (ORDER BY s.rank DESC, o.name, s.service_reference), CAST(NULL AS BIGINT) "
-        f"FROM s JOIN {org_table} o ON o.id = s.organization_id "
+        " UNION ALL SELECT 2, CAST(NULL AS TEXT), f.organization_id, f.service_reference, "  # noqa: S608
+        "ROW_NUMBER() OVER (ORDER BY f.rank DESC, f.name, f.service_reference), CAST(NULL AS BIGINT) "
+        f"FROM (SELECT s.organization_id, s.service_reference, s.rank, o.name FROM s "
+        f"JOIN {org_table} o ON o.id = s.organization_id "
         "ORDER BY s.rank DESC, o.name, s.service_reference LIMIT %s) f")
     with services.as_raw_sql() as (sql, params), connection.cursor() as cursor:
         cursor.execute(
