@@ -189,3 +189,15 @@ def _section_queries(world, as_user, size: int) -> int:
 
 def test_the_section_view_costs_the_same_queries_for_1_or_20_requirements_in_the_section(world, as_user):
     assert _section_queries(world, as_user, 3) == _section_queries(world, as_user, 60)
+
+
+def test_the_unanswered_list_an_htmx_save_sends_back_links_each_to_its_section(world, as_user):
+    # Its items are mostly in sections not on the page: each link must make the page render its section.
+    assessment = assessment_with(world.firm_a, 6)
+    response = as_user(world.a_officer).post(answer_url(assessment, "W-A1"),
+                                             answer_data(assessment, "W-A1", "compliant"), **HTMX)
+    body = response.content.decode()
+    oob = body[body.index('id="unanswered"'):]
+    pk = requirement(assessment, "W-C6").pk
+    assert f'href="{detail(assessment)}?req={pk}#req-{pk}"' in oob
+    assert f"req={requirement(assessment, 'W-A1').pk}#" not in oob
