@@ -3,7 +3,9 @@ pagination or lazy sections. Sizes only; times are measured by bench/load.py and
 asserted.
 
 The demo assessment bench/load.py measures (Hanbit's largest, accepted, 80 applicable requirements) rendered every
-section at once, about 144 KB; its sections now load when revealed (compliance/views/sections.py)."""
+section at once, about 144 KB; its sections now load when revealed (compliance/views/sections.py). Haneul's draft,
+which its officer answers (unanswered items in almost every section, each card with its answer form), rendered every
+section to answer at once, about 278 KB; now only the first of them."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ def demo(db, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("seed_demo", stdout=StringIO())
     return {role: User.objects.get(email=email)
-            for role, email in {"officer": "officer@hanbit.demo", "supervisor": "supervisor@fss.demo"}.items()}
+            for role, email in {"officer": "officer@hanbit.demo", "supervisor": "supervisor@fss.demo",
+                                "draft_officer": "officer@haneul.demo"}.items()}
 
 
 def _size(user, url: str) -> int:
@@ -58,4 +61,8 @@ def test_main_pages_stay_under_100_kb(demo):
     assessment = largest_assessment(demo["officer"])
     sizes["compliance:assessment_detail"] = _size(
         demo["officer"], reverse("compliance:assessment_detail", args=[assessment.pk]))
+    draft = largest_assessment(demo["draft_officer"])
+    assert draft.status == "draft"  # the officer can answer it: the answer forms are on the page
+    sizes["compliance:assessment_detail (officer's draft)"] = _size(
+        demo["draft_officer"], reverse("compliance:assessment_detail", args=[draft.pk]))
     assert {name: size for name, size in sizes.items() if size >= LIMIT} == {}

@@ -1,11 +1,13 @@
 """The answering page's sections: which render with the page, and the view that renders one on demand (issue 16).
 
 The demo's 80-requirement assessment rendered whole was about 144 KB and most of its time was template work,
-so the page renders at once only the sections where the user has something to do or was sent to: for an officer
-who can answer, every section with an unanswered requirement; the section of a refused save; and the sections
-named by ``?req=<requirement pk>`` (links from findings, the submission page, "what is new") or ``?section=<pk>``
-(the no-script link of a placeholder). If that leaves none (a viewer, or everything answered), the first section.
-Every other section is a placeholder that htmx replaces with the section view when it scrolls into view.
+so the page renders at once only the sections where the user has something to do next or was sent to: for an
+officer who can answer, the FIRST section with an unanswered requirement (rendering every such section made an
+officer's fresh draft nearly the whole checklist, 278 KB with the answer forms); the section of a refused save;
+and the sections named by ``?req=<requirement pk>`` (links from findings, the submission page, "what is new", the
+unanswered list) or ``?section=<pk>`` (the no-script link of a placeholder). If that leaves none (a viewer, or
+everything answered), the first section. Every other section is a placeholder, with its number of unanswered
+requirements so the officer sees where work is, that htmx replaces with the section view when it scrolls into view.
 """
 
 from __future__ import annotations
@@ -31,13 +33,15 @@ class Block:
     section: Section
     count: int
     progress: dict[str, Any]
+    unanswered: int = 0
     lazy: bool = False
     rows: list[Row] = field(default_factory=list)
 
 
 def eager_sections(sections: list[int], *, must_act: set[int], targets: set[int]) -> set[int]:
-    """The sections rendered with the page: those to act on or sent to, else the first one."""
-    eager = {s for s in sections if s in must_act or s in targets}
+    """The sections rendered with the page: the first one to act on and those sent to, else the first one."""
+    eager = set(targets) & set(sections)
+    eager |= next(({s} for s in sections if s in must_act), set())
     if not eager and sections:
         eager = {sections[0]}
     return eager
@@ -90,6 +94,7 @@ def page_blocks(request: HttpRequest, assessment: Assessment, *, replaced: Row |
     progress = (assessment.score_details or {}).get("sections", {})
     return [
         Block(section=s, count=len(by_section[s.pk]), progress=progress.get(s.code, {}), lazy=s.pk not in eager,
+              unanswered=sum(r.pk not in answers for r in by_section[s.pk]),
               rows=[rows[r.pk] for r in by_section[s.pk]] if s.pk in eager else [])
         for s in shown
     ]

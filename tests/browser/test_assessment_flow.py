@@ -20,6 +20,12 @@ def _answer(page, assessment, ref: str, index: int, comment: str = "") -> None:
     page.click(f'[data-testid="save-{ref}"]')
 
 
+def _go_to_section(page, code: str) -> None:
+    """As the officer does: the section list's link scrolls to the section, which loads if it was a placeholder."""
+    page.click(f'.section-nav a[href="#section-{code}"]')
+    page.wait_for_selector(f'[data-testid="section-{code}"]')
+
+
 def test_officer_answers_a_section_uploads_evidence_and_sees_the_rating_change(
     browser_page, live_server, transactional_db
 ):
@@ -60,12 +66,15 @@ def test_officer_answers_a_section_uploads_evidence_and_sees_the_rating_change(
     assert "board-minutes.pdf" in page.inner_text('[data-testid="requirement-W-A1"] .evidence-list')
     assert Evidence.objects.for_org(firm).get().original_name == "board-minutes.pdf"
 
-    # A knock-out: the critical requirement non-compliant caps the rating at D, with the reason shown.
+    # A knock-out: the critical requirement non-compliant caps the rating at D, with the reason shown. Only the
+    # first section to answer came with the page; the next loads when the officer goes to it.
+    _go_to_section(page, "B")
     _answer(page, assessment, "W-B2", 2)
     page.wait_for_function("() => document.querySelector('[data-testid=rating]').innerText.trim() === 'D'")
     assert "W-B2" in page.inner_text('[data-testid="rating-reasons"]')
 
     # N/A without a reason: a field error in place, nothing saved.
+    _go_to_section(page, "C")
     _answer(page, assessment, "W-C3", 3)
     page.wait_for_selector('[data-testid="requirement-W-C3"] [data-testid="na-reason-error"]')
     assert not Answer.objects.for_org(firm).filter(requirement__ref="W-C3").exists()
@@ -104,3 +113,36 @@ def test_a_section_loads_when_scrolled_to_and_its_answers_save_in_place(browser_
     saved = Answer.objects.for_org(firm).get(assessment=assessment, requirement__ref="W-C12")
     assert (saved.response, saved.comment) == ("partial", "Only the primary site is tested")
     assert page.evaluate("window.__sameDocument === true"), "the page reloaded"
+
+
+def test_the_unanswered_list_takes_the_officer_to_a_requirement_in_a_later_section(
+    browser_page, live_server, transactional_db
+):
+    """A fresh draft renders only its first section; the others say how much is left, and the unanswered list
+    opens the page at the requirement with its section rendered (issue 16)."""
+    from playwright.sync_api import expect
+
+    firm = make_org("Foxtrot Bank", OrganizationKind.BANK)
+    make_member(firm, Role.OFFICER, "officer@foxtrot.test")
+    assessment = assessment_with(firm, 12, title="Fresh draft 2025")  # A, B, C: four requirements each
+    page = browser_page
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", "officer@foxtrot.test")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+
+    page.goto(f"{base}/compliance/assessments/{assessment.pk}/")
+    assert page.locator('[data-testid="requirement-W-A1"]').count() == 1
+    assert page.locator('[data-testid="requirement-W-C9"]').count() == 0
+    assert "4" in page.inner_text('[data-testid="unanswered-in-C"]')  # the page is in Korean: 미응답 4건
+
+    pk = requirement(assessment, "W-C9").pk
+    with page.expect_navigation():
+        page.click(f'[data-testid="unanswered"] a[href$="#req-{pk}"]')
+    assert page.url.endswith(f"/compliance/assessments/{assessment.pk}/?req={pk}#req-{pk}")
+    expect(page.locator(f"#req-{pk}")).to_be_in_viewport()
+    _answer(page, assessment, "W-C9", 0)
+    page.wait_for_selector('[data-testid="requirement-W-C9"] [data-testid="saved"]')
+    assert Answer.objects.for_org(firm).get(assessment=assessment, requirement__ref="W-C9").response == "compliant"

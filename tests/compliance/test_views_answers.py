@@ -29,12 +29,19 @@ def answers(assessment):
 
 def test_officer_sees_each_requirement_with_its_own_htmx_form(world, as_user):
     assessment = assessment_with(world.firm_a, 3, critical=("W-C3",))
-    body = as_user(world.a_officer).get(reverse("compliance:assessment_detail", args=[assessment.pk])).content.decode()
-    assert body.count('hx-post="/compliance/assessments/') == 3
+    client = as_user(world.a_officer)
+    detail = reverse("compliance:assessment_detail", args=[assessment.pk])
+    body = client.get(detail).content.decode()
+    # Sections A, B, C of one requirement each: the first to answer renders with the page, B and C when revealed.
+    assert body.count('hx-post="/compliance/assessments/') == 1
     assert 'hx-swap="outerHTML"' in body and 'name="r' in body
-    assert "W-C3" in body and "KO" in body and "<details>" in body
-    assert "applies: no applicability conditions" in body
-    assert 'id="score-box"' in body and 'id="unanswered"' in body and 'href="#req-' in body
+    assert "<details>" in body and "applies: no applicability conditions" in body
+    assert 'id="score-box"' in body and 'id="unanswered"' in body and f'href="{detail}?req=' in body
+    sections = {s.code: s.pk for s in assessment.framework.sections.all()}
+    lazy = "".join(client.get(reverse("compliance:assessment_section", args=[assessment.pk, sections[code]]),
+                              **HTMX).content.decode() for code in "BC")
+    assert lazy.count('hx-post="/compliance/assessments/') == 2
+    assert "W-C3" in lazy and "KO" in lazy
 
 
 def test_viewer_sees_the_page_read_only_and_cannot_post(world, as_user):
@@ -250,7 +257,9 @@ def test_a_knock_out_without_a_stated_condition_answered_not_applicable_is_a_fie
 def test_the_page_shows_next_to_not_applicable_when_a_knock_out_may_be_not_applicable(world, as_user):
     assessment = assessment_with(world.firm_a, 3, critical=("W-B2", "W-C3"))
     state_not_applicable_condition(assessment, "W-C3", "The firm has no individual customers.")
-    body = as_user(world.a_officer).get(reverse("compliance:assessment_detail", args=[assessment.pk])).content.decode()
+    targets = "&".join(f"req={requirement(assessment, ref).pk}" for ref in ("W-B2", "W-C3"))  # their sections too
+    url = reverse("compliance:assessment_detail", args=[assessment.pk]) + f"?{targets}"
+    body = as_user(world.a_officer).get(url).content.decode()
     with_condition = body[body.index('data-testid="requirement-W-C3"'):]
     without = body[body.index('data-testid="requirement-W-B2"'):body.index('data-testid="requirement-W-C3"')]
     assert 'data-testid="na-condition"' in with_condition
@@ -288,7 +297,7 @@ def test_a_refused_save_without_htmx_shows_the_whole_page_with_the_error_at_its_
     card = body[body.index(f'id="req-{requirement(assessment, "W-A1").pk}"'):]
     card = card[:card.index("</article>")]
     assert 'data-testid="na-reason-error"' in card and "kept" in card
-    assert 'data-testid="requirement-W-B2"' in body  # every other requirement still there
+    assert 'id="section-B"' in body  # the rest of the page still there (section B loads when revealed)
     assert not answers(assessment).exists()
 
 

@@ -46,6 +46,32 @@ def test_officer_gets_only_the_sections_still_to_answer_and_placeholders_for_the
         assert f'href="{detail(assessment)}?section={section_of(assessment, code).pk}#section-{code}"' in body
 
 
+def test_officer_gets_only_the_first_section_to_answer_and_the_unanswered_counts_of_the_others(world, as_user):
+    # A fresh draft has something to answer everywhere: rendering every such section was the whole checklist.
+    assessment = assessment_with(world.firm_a, 6)
+    make_answer(world.firm_a, assessment, requirement=requirement(assessment, "W-C3"))
+    body = as_user(world.a_officer).get(detail(assessment)).content.decode()
+    assert 'data-testid="requirement-W-A1"' in body and 'data-testid="requirement-W-A4"' in body
+    assert 'data-testid="requirement-W-B2"' not in body and 'data-testid="requirement-W-C6"' not in body
+    assert 'data-testid="lazy-section-B"' in body and 'data-testid="lazy-section-C"' in body
+    # Each placeholder says how much is left to answer in it.
+    assert 'data-testid="unanswered-in-B">2 unanswered<' in body
+    assert 'data-testid="unanswered-in-C">1 unanswered<' in body
+    assert 'data-testid="unanswered-in-A"' not in body  # rendered: its cards say it
+    # The unanswered list sends to each requirement's section, which the page then renders.
+    for ref in ("W-A1", "W-B2", "W-C6"):
+        pk = requirement(assessment, ref).pk
+        assert f'href="{detail(assessment)}?req={pk}#req-{pk}"' in body
+
+
+def test_officer_sent_to_a_requirement_gets_its_section_and_the_first_to_answer(world, as_user):
+    assessment = assessment_with(world.firm_a, 6)
+    pk = requirement(assessment, "W-C6").pk
+    body = as_user(world.a_officer).get(f"{detail(assessment)}?req={pk}").content.decode()
+    assert f'id="req-{pk}"' in body and 'data-testid="requirement-W-A1"' in body
+    assert 'data-testid="lazy-section-B"' in body and 'data-testid="lazy-section-C"' not in body
+
+
 def test_a_viewer_gets_the_first_section_and_placeholders_for_the_rest(world, as_user):
     assessment = assessment_with(world.firm_a, 6)
     body = as_user(world.a_viewer).get(detail(assessment)).content.decode()
@@ -163,3 +189,15 @@ def _section_queries(world, as_user, size: int) -> int:
 
 def test_the_section_view_costs_the_same_queries_for_1_or_20_requirements_in_the_section(world, as_user):
     assert _section_queries(world, as_user, 3) == _section_queries(world, as_user, 60)
+
+
+def test_the_unanswered_list_an_htmx_save_sends_back_links_each_to_its_section(world, as_user):
+    # Its items are mostly in sections not on the page: each link must make the page render its section.
+    assessment = assessment_with(world.firm_a, 6)
+    response = as_user(world.a_officer).post(answer_url(assessment, "W-A1"),
+                                             answer_data(assessment, "W-A1", "compliant"), **HTMX)
+    body = response.content.decode()
+    oob = body[body.index('id="unanswered"'):]
+    pk = requirement(assessment, "W-C6").pk
+    assert f'href="{detail(assessment)}?req={pk}#req-{pk}"' in oob
+    assert f"req={requirement(assessment, 'W-A1').pk}#" not in oob
