@@ -5,10 +5,11 @@
     BENCH_MARKET_SIZES=10000,100000,300000,1000000 ...        # the scaling table (default 10k,100k,300k)
 
 1,000 firms throughout (BENCH_MARKET_FIRMS); each size gives every firm size/1,000 submitted
-dependencies (bulk_create), then refreshes each firm's aggregates as ``review.services.submit`` does
-(timed: the cost a submission now carries). The previous size's firms withdraw first (the delta path
-takes them off the totals). Per size: the concentration page, the aggregate reads, the full-scan
-reference (``*_by_scan``) and whether both agree; then EXPLAIN ANALYZE of the page's slowest query.
+dependencies (COPY on PostgreSQL, bulk_create elsewhere: bench/_market_data.py), then refreshes each
+firm's aggregates as ``review.services.submit`` does (timed: the cost a submission now carries). The
+previous size's firms withdraw first (the delta path takes them off the totals). Per size: the
+concentration page, the aggregate reads, the full-scan reference (``*_by_scan``) and whether both
+agree; then EXPLAIN ANALYZE of the page's slowest query.
 After the last size, the one-provider outage simulation as before.
 """
 
@@ -25,8 +26,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import Organization  # noqa: E402
 from audit.context import acting_as  # noqa: E402
-from market import aggregates, selectors, services  # noqa: E402
-from review.models import Submission  # noqa: E402
+from market import selectors, services  # noqa: E402
 
 market = MarketBuilder(label="Market", label_ko="시장", registration_block=500, seed=8)
 
@@ -50,15 +50,15 @@ with acting_as(None):
     previous: list[Organization] = []
     for step, size in enumerate(SIZES):
         print(f"\n## {size:,} submitted dependencies ({FIRMS} firms)")
-        for org in previous:  # the previous market leaves: withdrawn, taken off the totals
-            Submission.objects.for_org(org).filter(is_latest=True).update(decision="withdrawn")
-            aggregates.refresh_market_aggregates_for(org)
         t0 = time.perf_counter()
+        market.withdraw(previous)  # the previous market leaves: withdrawn, taken off the totals
+        print(f"previous firms withdrawn in {time.perf_counter() - t0:.1f} s")
+        t0, c0 = time.perf_counter(), time.process_time()
         orgs = market.write_market(step, size, supervisor, providers, framework)
-        print(f"written in {time.perf_counter() - t0:.1f} s")
+        print(f"written in {time.perf_counter() - t0:.1f} s ({time.process_time() - c0:.1f} s CPU here; "
+              f"{'COPY' if connection.vendor == 'postgresql' else 'bulk_create'})")
         t0 = time.perf_counter()
-        for org in orgs:
-            aggregates.refresh_market_aggregates_for(org)
+        market.refresh(orgs)
         refresh_ms = (time.perf_counter() - t0) * 1000 / len(orgs)
         print(f"refresh_market_aggregates_for: {refresh_ms:.1f} ms per submission (mean of {len(orgs)})")
         previous = orgs
