@@ -6,9 +6,10 @@ tested alternative. Import it after ``_setup.start()`` (it needs Django set up).
 label, so the two can share one database without colliding on names or registration numbers.
 
 On PostgreSQL the submitted dependencies go in by ``COPY`` (the ORM's ``bulk_create`` took ~60 s per
-100k rows, which kept 1M out of reach); elsewhere by ``bulk_create``. Both write the same values: each
-row is built as a model instance, from the same random draws in the same order, and the COPY path asks
-each field for what ``bulk_create`` would send (``pre_save`` then ``get_db_prep_save``). The market
+100k rows, which kept 1M out of reach); elsewhere by ``bulk_create``. Both write the same values: the
+rows' values come from the same random draws in the same order, ``bulk_create`` gets them as model
+instances, and the COPY path sends them as they are, with what ``bulk_create`` would send for the
+fields left to their defaults (see ``_copy_dependencies``). The market
 aggregates are then filled by production's own ``refresh_market_aggregates_for``, per firm, as
 ``review.services.submit`` does (:meth:`MarketBuilder.refresh`); tests/market/test_bench_builder.py
 checks that both paths give the same concentration figures.
@@ -105,12 +106,12 @@ class MarketBuilder:
             for k, a in enumerate(assessments)], batch_size=500)
         insert = _copy_dependencies if use_copy else _bulk_create_dependencies
         ids = [p.pk for p in providers]
-        rows: list[SubmittedDependency] = []
+        rows: list[dict] = []
         for s in subs:
             for j in range(per_firm):
                 p = providers[min(int(rng.paretovariate(1.2)) - 1, PROVIDERS - 1)]
                 tested = rng.random() < 0.3
-                rows.append(SubmittedDependency(
+                rows.append(dict(
                     organization_id=s.organization_id, submission_id=s.pk, firm_kind=s.firm_kind,
                     service_reference=f"S{j // 4}", service_name=f"Service {j // 4}",
                     importance=rng.choice(["critical", "important", "other"]), tier=rng.choice(["T1", "T2", "T3"]),
@@ -160,34 +161,49 @@ def _vacuum_aggregates() -> None:
             cursor.execute(f"VACUUM {model._meta.db_table}")
 
 
-def _bulk_create_dependencies(rows: list[SubmittedDependency]) -> None:
-    SubmittedDependency.objects.bulk_create(rows, batch_size=INSERT_BATCH)
+def _bulk_create_dependencies(rows: list[dict]) -> None:
+    SubmittedDependency.objects.bulk_create([SubmittedDependency(**r) for r in rows], batch_size=INSERT_BATCH)
 
 
 _STAGE = "bench_submitteddependency_copy"
 
 
 @transaction.atomic
-def _copy_dependencies(rows: list[SubmittedDependency]) -> None:
+def _copy_dependencies(rows: list[dict]) -> None:
     """The rows ``bulk_create`` would insert, by COPY into a temporary table, then one INSERT ... SELECT.
 
     Not straight into the table: PostgreSQL refuses COPY FROM into a table under row-level security
     for a role that does not bypass it (the tests' application role), and the INSERT keeps the
     policies' checks. The temporary table goes with the transaction.
+
+    No model instance per row (building them and asking 30 fields for their values was most of the
+    build's time): the fields the builder leaves out take their database value once, from an instance
+    built with their defaults (``pre_save`` then ``get_db_prep_save``, as ``bulk_create`` does; the
+    timestamps are the batch's); of the builder's own values, which are already of the column's type,
+    only the JSON lists need the field's conversion.
     """
     if not rows:
         return
     fields = [f for f in SubmittedDependency._meta.concrete_fields if not f.primary_key]
-    # The wrapper itself, not the thread-local ``connection`` proxy: 30 fields a row each asked it for
-    # its attributes through asgiref's Local, a seventh of the build's time.
+    # The wrapper itself, not the thread-local ``connection`` proxy, asked for its attributes per call
+    # through asgiref's Local.
     conn = connections[DEFAULT_DB_ALIAS]
+    given = rows[0].keys()
+    template = SubmittedDependency()
+    fixed = {f.attname: f.get_db_prep_save(f.pre_save(template, True), conn) for f in fields
+             if f.attname not in given}
+    json = {f.attname: f for f in fields if f.attname in given and f.get_internal_type() == "JSONField"}
     table = SubmittedDependency._meta.db_table
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = [f.attname for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {_STAGE} ON COMMIT DROP AS "
                        f"SELECT {columns} FROM {table} WITH NO DATA")
         with cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
-            for obj in rows:
-                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields])
+            for r in rows:
+                values = {**fixed, **r}
+                for name, f in json.items():
+                    values[name] = f.get_db_prep_save(values[name], conn)
+                copy.write_row([values[n] for n in names])
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGE}")
         cursor.execute(f"DROP TABLE {_STAGE}")
