@@ -5,13 +5,15 @@
     BENCH_MARKET_SIZES=10000,100000,300000,1000000 ...        # the scaling table (default 10k,100k,300k)
 
 1,000 firms throughout (BENCH_MARKET_FIRMS); each size gives every firm size/1,000 submitted
-dependencies (bulk_create), then refreshes each firm's aggregates as ``review.services.submit`` does
-(timed: the cost a submission now carries). The previous size's firms withdraw first (the delta path
-takes them off the totals). Per size: the concentration page, the aggregate reads, the full-scan
-reference (``*_by_scan``) and whether both agree; then EXPLAIN ANALYZE of the page's slowest query.
+dependencies (COPY on PostgreSQL, bulk_create elsewhere: bench/_market_data.py), then refreshes each
+firm's aggregates as ``review.services.submit`` does (timed: the cost a submission now carries). The
+previous size's firms withdraw first (the delta path takes them off the totals). Per size: the
+concentration page, the aggregate reads, the full-scan reference (``*_by_scan``) and whether both
+agree; then EXPLAIN ANALYZE of the page's slowest query.
 After the last size, the one-provider outage simulation as before.
 """
 
+import os
 import time
 
 from _setup import measured, start
@@ -25,8 +27,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import Organization  # noqa: E402
 from audit.context import acting_as  # noqa: E402
-from market import aggregates, selectors, services  # noqa: E402
-from review.models import Submission  # noqa: E402
+from market import selectors, services  # noqa: E402
 
 market = MarketBuilder(label="Market", label_ko="시장", registration_block=500, seed=8)
 
@@ -50,15 +51,15 @@ with acting_as(None):
     previous: list[Organization] = []
     for step, size in enumerate(SIZES):
         print(f"\n## {size:,} submitted dependencies ({FIRMS} firms)")
-        for org in previous:  # the previous market leaves: withdrawn, taken off the totals
-            Submission.objects.for_org(org).filter(is_latest=True).update(decision="withdrawn")
-            aggregates.refresh_market_aggregates_for(org)
         t0 = time.perf_counter()
+        market.withdraw(previous)  # the previous market leaves: withdrawn, taken off the totals
+        print(f"previous firms withdrawn in {time.perf_counter() - t0:.1f} s")
+        t0, c0 = time.perf_counter(), time.process_time()
         orgs = market.write_market(step, size, supervisor, providers, framework)
-        print(f"written in {time.perf_counter() - t0:.1f} s")
+        print(f"written in {time.perf_counter() - t0:.1f} s ({time.process_time() - c0:.1f} s CPU here; "
+              f"{'COPY' if connection.vendor == 'postgresql' else 'bulk_create'})")
         t0 = time.perf_counter()
-        for org in orgs:
-            aggregates.refresh_market_aggregates_for(org)
+        market.refresh(orgs)
         refresh_ms = (time.perf_counter() - t0) * 1000 / len(orgs)
         print(f"refresh_market_aggregates_for: {refresh_ms:.1f} ms per submission (mean of {len(orgs)})")
         previous = orgs
@@ -84,13 +85,16 @@ with acting_as(None):
             best = None
             for _ in range(3):
                 with CaptureQueriesContext(connection) as ctx:
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.process_time()
                     fn()
-                    ms = (time.perf_counter() - t0) * 1000
+                    ms, cpu = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
                 if best is None or ms < best[0]:
-                    best = (ms, len(ctx.captured_queries), ctx)
+                    # CPU: this process only (Python, the view, the template), not PostgreSQL's
+                    best = (ms, len(ctx.captured_queries), ctx, cpu,
+                            sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
             timings[label] = best
-            print(f"{label:<32} {best[0]:9.1f} ms  {best[1]:4d} queries  (best of 3)")
+            print(f"{label:<32} {best[0]:9.1f} ms  {best[1]:4d} queries  (best of 3; {best[3]:.0f} ms CPU here, "
+                  f"{best[4]:.0f} ms in queries)")
         same = (selectors.concentration_tables(supervisor, limit=None)
                 == selectors.concentration_tables_by_scan(supervisor, limit=None)
                 and selectors.nth_party(supervisor) == selectors.nth_party_by_scan(supervisor)
@@ -104,11 +108,13 @@ with acting_as(None):
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
                 plan = "\n".join(r[0] for r in cursor.fetchall())
             print(f"slowest page query:\n{sql}\n{plan}")
-    print("\n| dependencies | page | tables: aggregates / scan | nth: aggregates / scan "
+    print(f"\nload average: {os.getloadavg()}")
+    print("\n| dependencies | page (CPU here) | tables: aggregates / scan | nth: aggregates / scan "
           "| HHI + trend: aggregates / walk | refresh per submission | equal |")
     print("|---|---|---|---|---|---|---|")
     for _size, total, refresh_ms, t, same in table:
-        print(f"| {total:,} | {t['page'][0]:.0f} ms ({t['page'][1]} q) | {t['tables (aggregates)'][0]:.0f} / "
+        print(f"| {total:,} | {t['page'][0]:.0f} ms ({t['page'][3]:.0f} CPU, {t['page'][1]} q) | "
+              f"{t['tables (aggregates)'][0]:.0f} / "
               f"{t['tables (full scan)'][0]:.0f} ms | {t['nth party (aggregates)'][0]:.0f} / "
               f"{t['nth party (full scan)'][0]:.0f} ms | {t['category HHI + trend'][0]:.0f} / "
               f"{t['HHI + trend (walk every submission)'][0]:.0f} ms | "

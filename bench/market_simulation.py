@@ -5,7 +5,8 @@
 
 1,000 firms (BENCH_MARKET_FIRMS), 60 providers with skewed (Pareto) shares, as
 ``bench/market_concentration.py`` builds them; each size writes a new market by bulk insert and the
-previous one withdraws (its rows stay in the table, as a real history does). Per size, best of 3:
+previous one withdraws (its rows stay in the table, as a real history does); the market aggregates
+are refreshed per firm as at submission (``MarketBuilder.refresh``). Per size, best of 3:
 the simulation page's computation for the largest provider and for a small one (``detail_limit``
 300, what GET /market/simulate/ shows) and the full classification (``detail_limit=None``: every
 reached service, as saved and exported), with query counts; then EXPLAIN ANALYZE of the heaviest query.
@@ -27,7 +28,6 @@ from accounts.models import Organization  # noqa: E402
 from audit.context import acting_as  # noqa: E402
 from market import selectors, services  # noqa: E402
 from market.tuning import WORK_MEM  # noqa: E402
-from review.models import Submission  # noqa: E402
 
 FULL_BEST_OF_3_UP_TO = 300_000  # above, the full classification runs once (it takes seconds)
 market = MarketBuilder(label="Sim", label_ko="모의", registration_block=600, seed=16)
@@ -54,12 +54,13 @@ with acting_as(None):
     previous: list[Organization] = []
     for step, size in enumerate(SIZES):
         print(f"\n## {size:,} submitted dependencies ({FIRMS} firms)", flush=True)
-        if previous:
-            for org in previous:
-                Submission.objects.for_org(org).filter(is_latest=True).update(decision="withdrawn")
+        market.withdraw(previous)  # withdrawn and taken off the aggregates, as review.services.withdraw
         t0 = time.perf_counter()
         previous = market.write_market(step, size, supervisor, providers, framework)
         print(f"written in {time.perf_counter() - t0:.1f} s", flush=True)
+        t0 = time.perf_counter()
+        market.refresh(previous)  # the aggregates (the not-affected baseline reads them), as at submission
+        print(f"aggregates refreshed in {time.perf_counter() - t0:.1f} s", flush=True)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # fresh planner statistics, as autovacuum would give
                 for t in ("review_submitteddependency", "review_submission"):
