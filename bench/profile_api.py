@@ -44,7 +44,7 @@ STAGES = [
     ("    list()", "rest_framework.mixins:ListModelMixin.list"),
     ("      get_queryset", "rest_framework.generics:GenericAPIView.get_queryset"),
     ("      filter_queryset", "rest_framework.generics:GenericAPIView.filter_queryset"),
-    ("        django-filter", "django_filters.rest_framework.backends:DjangoFilterBackend.filter_queryset"),
+    ("        django-filter", "core.filters:FilterBackend.filter_queryset"),
     ("        OrderingFilter", "rest_framework.filters:OrderingFilter.filter_queryset"),
     ("        SearchFilter", "rest_framework.filters:SearchFilter.filter_queryset"),
     ("      paginate_queryset (count + rows)", "rest_framework.pagination:PageNumberPagination.paginate_queryset"),

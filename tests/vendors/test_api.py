@@ -280,6 +280,28 @@ def test_lists_filter(world, api_for):
     assert body["count"] == 1
 
 
+def test_a_list_asked_for_no_filter_builds_no_filterset(world, api_for, monkeypatch):
+    from vendors.filters import VendorFilter
+
+    built = []
+    real_init = VendorFilter.__init__
+
+    def counted_init(self, *args, **kwargs):
+        built.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(VendorFilter, "__init__", counted_init)
+    make_vendor(world.firm_a, status="active")
+    api = api_for(world.a_viewer)
+    assert api.get("/api/v1/vendors/?page=1&ordering=name&search=").json()["count"] == 1
+    assert built == []
+    # A filter's own parameter, or one of its suffixed halves, still goes through the filterset.
+    assert api.get("/api/v1/vendors/?status=exiting").json()["count"] == 0
+    assert api.get("/api/v1/vendors/?contract_end_after=2999-01-01").json()["count"] == 0
+    assert api.get("/api/v1/vendors/?status=").status_code == 400
+    assert len(built) == 3
+
+
 @pytest.mark.parametrize(
     "path,build",
     [
