@@ -25,17 +25,20 @@ class ActiveOrganizationMiddleware:
     def __call__(self, request):
         session = getattr(request, "session", None)
         requested = session.get(active.SESSION_KEY) if session is not None else None
-        resolved = active.resolve(request.user, requested)
-        if resolved.refused is not None:
-            if request.method not in SAFE_METHODS:
-                raise PermissionDenied(_("You are no longer a member of the organisation you chose."))
-            session.pop(active.SESSION_KEY, None)
-            resolved = active.resolve(request.user, None)
-            messages.warning(
-                request, _("You are no longer a member of the organisation you chose; showing your default one.")
-            )
-        active.attach(request, resolved)
-        with rls.firm(request.organization, request.user):
+        # Until the firm is known, the scope is the person's own memberships: what their door
+        # (Membership.objects.of_user) shows, so it has nothing to widen and costs no round trips of its own.
+        with rls.scoped(rls.for_firm(None, request.user)):
+            resolved = active.resolve(request.user, requested)
+            if resolved.refused is not None:
+                if request.method not in SAFE_METHODS:
+                    raise PermissionDenied(_("You are no longer a member of the organisation you chose."))
+                session.pop(active.SESSION_KEY, None)
+                resolved = active.resolve(request.user, None)
+                messages.warning(
+                    request, _("You are no longer a member of the organisation you chose; showing your default one.")
+                )
+            active.attach(request, resolved)
+            rls.enter(rls.for_firm(request.organization, request.user))
             return self.get_response(request)
 
 

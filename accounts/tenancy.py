@@ -78,6 +78,10 @@ class _GuardedQuerySet(models.QuerySet):
 
     def _fetch_all(self):
         fresh = self._result_cache is None
+        if not fresh and (self._prefetch_done or not self._prefetch_related_lookups):
+            # Nothing left to read: no SQL will run, so no door to open. ``list(qs)`` calls this twice
+            # (``__len__``, then ``__iter__``), and each door costs two round trips to set and restore.
+            return
         if fresh:
             self._require_scope()
         with self._in_scope():

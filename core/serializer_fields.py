@@ -5,7 +5,10 @@ An id beyond bigint reaches the database otherwise and fails there: OverflowErro
 
 from __future__ import annotations
 
+import copy
+
 from django.db import models
+from django.utils import translation
 from rest_framework import serializers
 
 from core.filters import BIGINT_MAX
@@ -49,3 +52,20 @@ class ModelSerializer(serializers.ModelSerializer):
         models.BigIntegerField: BoundedIntegerField,
         models.SmallIntegerField: BoundedIntegerField,
     }
+
+    def get_fields(self):
+        """The fields DRF would build, built once per class and language, then copied for each serializer.
+
+        DRF rebuilds them from the model on every instantiation (once per request for a list), which reads the
+        model's metadata and evaluates every verbose name. What it decides depends only on the class, its Meta and
+        the language (a field gets a label only when its translated verbose name differs from the default); the
+        copy re-runs each field's ``__init__``, so settings read there still apply, as with declared fields."""
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = {}
+            cls._built_fields = built
+        language = translation.get_language()
+        if language not in built:
+            built[language] = super().get_fields()
+        return copy.deepcopy(built[language])

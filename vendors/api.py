@@ -43,7 +43,11 @@ class VendorViewSet(_VersionedDestroyMixin, TenantModelViewSet):
     ordering_fields = ["name", "reference", "contract_end", "status", "category", "updated_at"]
 
     def optimize_queryset(self, queryset):
-        return queryset.select_related("catalog").prefetch_related("subcontractors")
+        queryset = queryset.select_related("catalog")
+        if self.request.method in permissions.SAFE_METHODS:
+            return selectors.with_subcontractor_ids(queryset)
+        # A write answers with the subcontractors it saved, not the ones the row was read with.
+        return queryset.prefetch_related("subcontractors")
 
 
 class ServiceViewSet(_VersionedDestroyMixin, TenantModelViewSet):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db import connections
+from django.db.models import Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organization
@@ -27,6 +28,27 @@ def vendors_for(organization: Organization | None) -> QuerySet[Vendor]:
         .select_related("catalog", "owner", "exit_plan_target")
         .prefetch_related("subcontractors")
     )
+
+
+def with_subcontractor_ids(vendors: QuerySet[Vendor]) -> QuerySet[Vendor]:
+    """The vendors with their subcontractors' ids, in the catalog's order, for a read-only representation.
+
+    On PostgreSQL each row carries them as an array (``subcontractor_ids``) from the same query: no second query
+    and no related manager per row. Elsewhere they are prefetched. The link rows are read for the vendors the
+    queryset already narrowed to one firm (and the database's own policy on the link table still applies).
+    Not for a write: the array is what the row held when it was read."""
+    if connections[vendors.db].vendor != "postgresql":
+        return vendors.prefetch_related("subcontractors")
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    order = [f"-providercatalog__{f[1:]}" if f.startswith("-") else f"providercatalog__{f}"
+             for f in ProviderCatalog._meta.ordering]
+    links = (
+        Vendor.subcontractors.through.objects.filter(vendor_id=OuterRef("pk"))
+        .order_by(*order, "providercatalog_id")
+        .values("providercatalog_id")
+    )
+    return vendors.annotate(subcontractor_ids=ArraySubquery(links))
 
 
 def services_for(organization: Organization | None) -> QuerySet[BusinessService]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
 from accounts.models import Membership, User
 from core import serializer_fields as core_fields
@@ -57,6 +58,21 @@ class CatalogField(core_fields.PrimaryKeyRelatedField):
         return linkable_catalog(_organization(self))
 
 
+class CatalogIdsField(serializers.ManyRelatedField):
+    """Several ``CatalogField``s; read from the ids a queryset annotated (``ids_attr``) when it did, rather than
+    through a related manager per row (vendors.selectors.with_subcontractor_ids)."""
+
+    def __init__(self, ids_attr: str, **kwargs):
+        self.ids_attr = ids_attr
+        super().__init__(child_relation=CatalogField(required=kwargs.get("required", True)), **kwargs)
+
+    def get_attribute(self, instance):
+        ids = getattr(instance, self.ids_attr, None)
+        if ids is None:
+            return super().get_attribute(instance)
+        return [PKOnlyObject(pk=pk) for pk in ids]
+
+
 class VisibleCatalogField(core_fields.PrimaryKeyRelatedField):
     """A provider the reader may see: another firm's proposal is as unknown as a missing id."""
 
@@ -93,10 +109,12 @@ class VersionedSerializer(core_fields.ModelSerializer):
 
 class VendorSerializer(VersionedSerializer):
     catalog = CatalogField()
-    subcontractors = CatalogField(many=True, required=False)
+    subcontractors = CatalogIdsField("subcontractor_ids", required=False)
     exit_plan_target = CatalogField(required=False, allow_null=True)
     owner = MemberField(required=False, allow_null=True)
-    catalog_name = serializers.CharField(source="catalog.__str__", read_only=True)
+    # str() of the provider (its Korean or brand name): DRF would inspect the signature of a "__str__" source
+    # on every row before calling it.
+    catalog_name = serializers.CharField(source="catalog", read_only=True)
     create_fn = staticmethod(services.create_vendor)
     update_fn = staticmethod(services.update_vendor)
     instance_kwarg = "vendor"

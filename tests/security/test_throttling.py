@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.throttling import counted
 from tests.factories.accounts import PASSWORD
 
 
@@ -32,7 +33,7 @@ def test_an_api_user_over_the_rate_gets_429_in_the_error_shape(world, api_for, r
 def test_the_count_is_kept_in_the_shared_cache(world, api_for, rates):
     rates(user="5/min")
     api_for(world.a_officer).get("/api/v1/me")
-    assert cache.get(f"throttle_user_{world.a_officer.pk}")
+    assert counted(f"throttle_user_{world.a_officer.pk}") == 1
 
 
 def test_users_are_counted_apart(world, api_for, rates):
@@ -96,3 +97,45 @@ def test_a_bad_rate_in_the_environment_fails_loudly():
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode != 0 and "THROTTLE_USER_RATE must look like" in result.stderr
+
+
+def test_concurrent_requests_are_each_counted(world, rates):
+    """DRF's log is a GET then a SET: two requests at once read the same history and count as one. On Redis
+    the log is one atomic script; elsewhere (one process, local memory) there is no concurrency to lose."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+    from rest_framework.test import APIRequestFactory
+
+    from core.throttling import UserThrottle
+
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("the shared cache is Redis only when REDIS_URL is set")
+    rates(user="1000/min")
+    request = APIRequestFactory().get("/api/v1/me")
+    request.user = world.a_officer
+
+    def one(_):
+        return UserThrottle().allow_request(request, None)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(one, range(80)))
+    assert counted(f"throttle_user_{world.a_officer.pk}") == 80
+
+
+def test_the_wait_counts_from_the_oldest_request_in_the_window(world, rates, monkeypatch):
+    from rest_framework.test import APIRequestFactory
+
+    from core.throttling import UserThrottle
+
+    rates(user="2/min")
+    request = APIRequestFactory().get("/api/v1/me")
+    request.user = world.a_officer
+    clock = iter([1000.0, 1010.0, 1020.0, 1070.0])
+    monkeypatch.setattr(UserThrottle, "timer", lambda self: next(clock))
+    assert UserThrottle().allow_request(request, None) and UserThrottle().allow_request(request, None)
+    refused = UserThrottle()
+    assert not refused.allow_request(request, None)
+    assert refused.wait() == pytest.approx(40.0)  # the first request leaves the window at 1060
+    assert UserThrottle().allow_request(request, None)  # at 1070 only the second is left

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import DatabaseError, ProgrammingError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery
+from django.test import Client
 from django.urls import reverse
 
 from accounts import rls
@@ -284,6 +285,47 @@ def test_an_api_request_sets_its_firm_from_the_token(world, register, api_for):
     body = api_for(world.b_officer).get("/api/v1/vendors/").json()
     names = sorted(v["name"] for v in body["results"])
     assert names == ["B-SECRET CDN", "B-SECRET cloud"]
+
+
+@pytest.fixture
+def applied(monkeypatch):
+    """Every scope set on the connection (one round trip each), from a connection at no firm, as in production."""
+    scopes = []
+    real = rls._apply
+
+    def apply(conn, scope):
+        scopes.append(scope)
+        real(conn, scope)
+
+    with nobody():
+        monkeypatch.setattr(rls, "_apply", apply)
+        yield scopes
+
+
+def test_a_door_is_opened_once_per_read(world, applied):
+    # list() looks at a queryset twice (its length, then its rows); only the first look runs SQL.
+    assert [m.organization for m in world.a_officer.memberships_list()] == [world.firm_a]
+    assert applied == [rls.DbScope(user_id=world.a_officer.pk), rls.NOTHING]
+
+
+def test_an_api_request_sets_the_connection_three_times(world, register, applied):
+    from tests.factories.accounts import make_api_token
+
+    raw = make_api_token(world.a_officer)[1]
+    applied.clear()
+    response = Client().get("/api/v1/vendors/", HTTP_AUTHORIZATION=f"Token {raw}")
+    assert [v["name"] for v in response.json()["results"]] == ["A CDN"]
+    # The person's own memberships, then their firm, then back to no firm for the pooled connection.
+    officer = world.a_officer.pk
+    assert applied == [rls.DbScope(user_id=officer), rls.DbScope(org_id=world.firm_a.pk, user_id=officer), rls.NOTHING]
+
+
+def test_a_page_sets_the_connection_three_times(world, register, as_user, applied):
+    client = as_user(world.a_officer)
+    applied.clear()
+    assert "A CDN" in client.get(reverse("vendors:vendor_list")).content.decode()
+    officer = world.a_officer.pk
+    assert applied == [rls.DbScope(user_id=officer), rls.DbScope(org_id=world.firm_a.pk, user_id=officer), rls.NOTHING]
 
 
 # --- the ways in that have no request: a worker's connection starts with no firm at all -----------

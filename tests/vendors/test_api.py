@@ -56,6 +56,35 @@ def test_an_officer_creates_reads_updates_and_deletes_a_vendor(world, api_for):
     assert not Vendor.objects.for_org(world.firm_a).exists()
 
 
+def test_subcontractors_read_in_the_catalogs_order_and_a_write_answers_what_it_saved(world, api_for):
+    zeta, alpha, mid = make_provider(brand="Zeta"), make_provider(brand="Alpha"), make_provider(brand="Mid")
+    vendor = make_vendor(world.firm_a)
+    vendor.subcontractors.set([zeta, alpha, mid])
+    make_vendor(world.firm_a)  # none
+    api = api_for(world.a_officer)
+    in_order = [alpha.pk, mid.pk, zeta.pk]
+    listed = {row["id"]: row["subcontractors"] for row in api.get("/api/v1/vendors/").json()["results"]}
+    assert sorted(listed.values()) == [[], in_order]
+    assert listed[vendor.pk] == in_order == [p.pk for p in vendor.subcontractors.all()]
+    assert api.get(f"/api/v1/vendors/{vendor.pk}/").json()["subcontractors"] == in_order
+    updated = api.patch(f"/api/v1/vendors/{vendor.pk}/", {"subcontractors": [zeta.pk], "version": vendor.version})
+    assert updated.status_code == 200, updated.content
+    assert updated.json()["subcontractors"] == [zeta.pk]
+    assert api.get(f"/api/v1/vendors/{vendor.pk}/").json()["subcontractors"] == [zeta.pk]
+
+
+def test_the_vendor_list_reads_the_subcontractors_with_the_rows_on_postgresql(world, api_for,
+                                                                               django_assert_num_queries):
+    from django.db import connection
+
+    for _ in range(3):
+        make_vendor(world.firm_a).subcontractors.add(make_provider())
+    api = api_for(world.a_viewer)
+    # The membership, the count and the rows (plus the subcontractors' prefetch where there is no array).
+    with django_assert_num_queries(3 if connection.vendor == "postgresql" else 4):
+        assert api.get("/api/v1/vendors/").json()["count"] == 3
+
+
 def test_a_stale_version_is_a_conflict_and_changes_nothing(world, api_for):
     vendor = make_vendor(world.firm_a, name="Original")
     api = api_for(world.a_officer)
@@ -278,6 +307,28 @@ def test_lists_filter(world, api_for):
     make_service(world.firm_a, importance="other")
     body = api_for(world.a_viewer).get("/api/v1/services/?importance=critical").json()
     assert body["count"] == 1
+
+
+def test_a_list_asked_for_no_filter_builds_no_filterset(world, api_for, monkeypatch):
+    from vendors.filters import VendorFilter
+
+    built = []
+    real_init = VendorFilter.__init__
+
+    def counted_init(self, *args, **kwargs):
+        built.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(VendorFilter, "__init__", counted_init)
+    make_vendor(world.firm_a, status="active")
+    api = api_for(world.a_viewer)
+    assert api.get("/api/v1/vendors/?page=1&ordering=name&search=").json()["count"] == 1
+    assert built == []
+    # A filter's own parameter, or one of its suffixed halves, still goes through the filterset.
+    assert api.get("/api/v1/vendors/?status=exiting").json()["count"] == 0
+    assert api.get("/api/v1/vendors/?contract_end_after=2999-01-01").json()["count"] == 0
+    assert api.get("/api/v1/vendors/?status=").status_code == 400
+    assert len(built) == 3
 
 
 @pytest.mark.parametrize(
